@@ -1,0 +1,18 @@
+"""Inventory: the YAML model of a healthy environment, its loader and entry types."""
+
+from .entries import ComposeEntry, ContainerEntry, HostEntry, HttpEntry, HttpExpect
+from .loader import embedded_path, load_inventory
+from .model import Defaults, Environment, Inventory
+
+__all__ = [
+    "ComposeEntry",
+    "ContainerEntry",
+    "Defaults",
+    "Environment",
+    "HostEntry",
+    "HttpEntry",
+    "HttpExpect",
+    "Inventory",
+    "embedded_path",
+    "load_inventory",
+]

@@ -1,0 +1,84 @@
+"""Load, interpolate and validate an inventory file; every problem is an InventoryError ``file:line: what``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import InventoryError, SourceError
+from ..masking import MASKER, looks_secret
+from ..schema import Converter
+from ..yamlsrc import line_of, load
+from .interpolate import interpolate
+from .model import Inventory
+
+DEFAULT_LAB = "lab"  # embedded inventories, by name: `opsverify run` uses them when no -i is given
+EMBEDDED = {"lab": "lab-inventory.yml", "local": "local-inventory.yml"}
+
+
+def embedded_path(name: str) -> Path:
+    """Path of an inventory shipped inside the package (``lab`` or ``local``)."""
+    return Path(str(resources.files("opsverify") / "data" / EMBEDDED[name]))
+
+
+def load_inventory(path: str | Path, env: str | None = None, environ: Mapping[str, str] | None = None) -> Inventory:
+    """Read ``path`` for environment ``env`` (default: $OPSVERIFY_ENV, then the file's default_environment)."""
+    filename = str(path)
+    environ = os.environ if environ is None else environ
+    try:
+        raw = load(path)
+    except SourceError as exc:
+        raise InventoryError(exc.file, exc.line, exc.message) from None
+    if raw is None:
+        raise InventoryError(filename, 0, "the inventory is empty")
+    if not isinstance(raw, dict):
+        raise InventoryError(
+            filename, line_of(raw, 1), "the inventory must be a mapping of sections (containers, http, ...)"
+        )
+    env_name = env or environ.get("OPSVERIFY_ENV") or _str_or_none(raw.get("default_environment"))
+    variables, secret_names = _variables(raw, env_name, filename, environ)
+
+    def on_use(name: str, value: str) -> None:
+        if name in secret_names or looks_secret(name):
+            MASKER.add(value)
+
+    data = interpolate(raw, variables, filename, on_use, skip=frozenset({"environments"}))
+    data["__environment__"] = env_name
+    data["__source__"] = filename
+    return Converter(filename, InventoryError).dataclass(data, Inventory, "", line_of(data, 1))
+
+
+def _variables(
+    raw: Any, env_name: str | None, filename: str, environ: Mapping[str, str]
+) -> tuple[dict[str, str], set[str]]:
+    """Variables for interpolation: the chosen environment's `vars`, overridden by the process environment."""
+    envs = raw.get("environments") or {}
+    if not isinstance(envs, dict):
+        raise InventoryError(
+            filename, raw.line_of("environments"), "environments: expected a mapping of name -> {vars: ...}"
+        )
+    secret_names = {str(s) for s in raw.get("secrets") or [] if isinstance(s, str)}
+    variables: dict[str, str] = {}
+    if env_name is not None:
+        if env_name not in envs:
+            known = ", ".join(sorted(envs)) or "none defined"
+            raise InventoryError(
+                filename,
+                raw.line_of("environments") if envs else 0,
+                f"unknown environment {env_name!r} (known: {known})",
+            )
+        env_vars = (envs[env_name] or {}).get("vars") or {} if isinstance(envs[env_name], dict) else {}
+        for key, value in env_vars.items():
+            expanded = interpolate(value, environ, filename)
+            variables[key] = str(expanded)
+            if key in secret_names or looks_secret(key):
+                MASKER.add(str(expanded))
+    variables.update(environ)
+    return variables, secret_names
+
+
+def _str_or_none(value: Any) -> str | None:
+    return str(value) if isinstance(value, str) else None

@@ -1,0 +1,54 @@
+"""Secret masking: every message, report and log line passes through :func:`mask` before anyone sees it.
+
+Secrets are registered when the inventory is loaded (values of variables whose names look secret, values the
+inventory marks secret) and by probes that read secret material (env files, container environments).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+MASK = "***"
+SECRET_NAME = re.compile(r"(?i)(TOKEN|PASSW(OR)?D|PASS$|SECRET|(^|_)KEY($|_)|API_?KEY|CREDENTIAL|PRIVATE|AUTH)")
+MIN_LENGTH = 4  # shorter values would garble every message; such values fail the secret-strength checks anyway
+
+
+def looks_secret(name: str) -> bool:
+    """True for names like ``API_TOKEN``, ``POSTGRES_PASSWORD``, ``SECRET_KEY``, ``telegram_bot_token``."""
+    return bool(SECRET_NAME.search(name))
+
+
+class Masker:
+    def __init__(self) -> None:
+        self._secrets: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
+        self._lock = threading.Lock()
+
+    def add(self, value: str | None) -> None:
+        if value is None or len(value.strip()) < MIN_LENGTH:
+            return
+        with self._lock:
+            if value not in self._secrets:
+                self._secrets.add(value)
+                ordered = sorted(self._secrets, key=len, reverse=True)
+                self._pattern = re.compile("|".join(re.escape(s) for s in ordered))
+
+    def mask(self, text: str) -> str:
+        pattern = self._pattern
+        return pattern.sub(MASK, text) if pattern and text else text
+
+    def clear(self) -> None:
+        with self._lock:
+            self._secrets.clear()
+            self._pattern = None
+
+    def __len__(self) -> int:
+        return len(self._secrets)
+
+
+MASKER = Masker()
+
+
+def mask(text: str) -> str:
+    return MASKER.mask(text)

@@ -1,0 +1,93 @@
+"""Compose projects, found through the ``com.docker.compose.*`` labels docker-compose puts on containers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import OpsverifyError
+from ..inventory import ComposeEntry, ContainerEntry
+from ..verdict import Verdict
+from . import dockerapi
+
+PROJECT = "com.docker.compose.project"
+SERVICE = "com.docker.compose.service"
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    service: str
+    status: str
+    exit_code: int
+
+
+@dataclass
+class ComposeFacts:
+    project: str
+    error: str | None = None
+    members: list[Member] = field(default_factory=list)
+
+
+def gather(project: str, timeout: float) -> ComposeFacts:
+    try:
+        with dockerapi.docker_errors(f"compose project {project}"):
+            found = dockerapi.client(timeout).api.containers(all=True, filters={"label": f"{PROJECT}={project}"})
+    except OpsverifyError as exc:
+        return ComposeFacts(project, error=str(exc))
+    members = [
+        Member(
+            name=str((c.get("Names") or ["?"])[0]).lstrip("/"),
+            service=str((c.get("Labels") or {}).get(SERVICE, "?")),
+            status=str(c.get("State", "")),
+            exit_code=_exit_code(str(c.get("Status", ""))),
+        )
+        for c in found
+    ]
+    return ComposeFacts(project, members=sorted(members, key=lambda m: m.name))
+
+
+def _exit_code(status: str) -> int:
+    # `docker ps` Status reads "Exited (137) 2 minutes ago"
+    if "(" in status and ")" in status:
+        inside = status[status.index("(") + 1 : status.index(")")]
+        if inside.lstrip("-").isdigit():
+            return int(inside)
+    return 0
+
+
+def services_running(entry: ComposeEntry, facts: ComposeFacts) -> Verdict:
+    if facts.error:
+        return Verdict.failed(entry.project, facts.error)
+    if not facts.members and not entry.services:
+        return Verdict.failed(
+            entry.project, "no containers carry this compose project label, expected the stack to be up"
+        )
+    wanted = entry.services if entry.services is not None else sorted({m.service for m in facts.members})
+    missing = []
+    for service in wanted:
+        mine = [m for m in facts.members if m.service == service]
+        if not any(m.status == "running" for m in mine):
+            got = ", ".join(f"{m.status} ({m.exit_code})" if m.status == "exited" else m.status for m in mine)
+            missing.append(f"{service} ({got or 'no container'})")
+    if missing:
+        return Verdict.failed(
+            entry.project,
+            f"{len(missing)} of {len(wanted)} services have no running container: {', '.join(missing)}; expected all running",
+        )
+    return Verdict.passed(entry.project, f"all {len(wanted)} services running")
+
+
+def container_entries(entry: ComposeEntry, facts: ComposeFacts) -> list[ContainerEntry]:
+    """One container entry per container of the project, carrying the compose entry's options."""
+    return [
+        ContainerEntry(
+            name=m.name,
+            severity=entry.severity,
+            environments=entry.environments,
+            description=f"service {m.service} of compose project {entry.project}",
+            max_restarts=entry.max_restarts,
+            allow_oom=entry.allow_oom,
+        )
+        for m in facts.members
+        if m.service not in entry.exclude
+    ]

@@ -1,0 +1,1 @@
+"""Reports: run state and severity summary (plain Python) and the pytest-html / JUnit hooks."""

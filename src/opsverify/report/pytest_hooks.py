@@ -1,0 +1,86 @@
+"""pytest-html and metadata hooks: severity and target columns, the inventory and environment, a grouped summary.
+
+JUnit needs no hook: the plugin puts ``target``, ``severity`` and ``kind`` into each item's user_properties, which
+pytest's junitxml writes as ``<property>`` elements of each ``<testcase>``.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import pytest
+
+from ..masking import mask
+from ..severity import SEVERITIES
+from .state import RunState
+
+_COLOURS = {"critical": "#c0392b", "warning": "#d68910", "info": "#2e86c1"}
+
+
+class ReportHooks:
+    def __init__(self, state: RunState) -> None:
+        self.state = state
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        try:
+            from pytest_metadata.plugin import metadata_key
+        except ImportError:  # pragma: no cover - pytest-metadata comes with pytest-html
+            return
+        metadata = session.config.stash.get(metadata_key, None)
+        if metadata is None or self.state.inventory is None:
+            return
+        inv = self.state.inventory
+        metadata["opsverify inventory"] = inv.source
+        metadata["opsverify environment"] = inv.environment or "(none)"
+        metadata["opsverify fail-on"] = self.state.fail_on
+        sections = {name: len(entries) for name, entries in inv.sections().items() if entries}
+        metadata["opsverify targets"] = ", ".join(f"{k}: {v}" for k, v in sections.items()) or "(none)"
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_report_title(self, report: Any) -> None:
+        inv = self.state.inventory
+        name = (inv.name or inv.source) if inv else ""
+        env = f" [{inv.environment}]" if inv and inv.environment else ""
+        report.title = f"opsverify readiness report: {name}{env}" if inv else "opsverify report"
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_results_table_header(self, cells: list[str]) -> None:
+        cells.insert(1, "<th>Severity</th>")
+        cells.insert(2, "<th>Target</th>")
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_results_table_row(self, report: Any, cells: list[str]) -> None:
+        props = dict(report.user_properties)
+        severity = str(props.get("severity", ""))
+        colour = _COLOURS.get(severity, "inherit")
+        cells.insert(1, f'<td class="col-severity" style="color:{colour};font-weight:bold">{escape(severity)}</td>')
+        cells.insert(2, f'<td class="col-target">{escape(mask(str(props.get("target", ""))))}</td>')
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_results_summary(self, prefix: list[str], summary: list[str], postfix: list[str]) -> None:
+        prefix.extend(summary_html(self.state))
+
+
+def summary_html(state: RunState) -> list[str]:
+    """The at-a-glance part: verdict, failures grouped by severity with their one-line reasons, inventory."""
+    if not state.outcomes:
+        return []
+    out = [f"<h2>opsverify summary</h2><p><b>{escape(mask(state.summary_lines()[0]))}</b></p>"]
+    for severity in SEVERITIES:
+        failed = [o for o in state.outcomes.values() if o.outcome == "failed" and o.severity == severity]
+        if not failed:
+            continue
+        items = "".join(
+            f"<li><code>{escape(o.nodeid.split('::')[-1])}</code>: {escape(mask(o.message))}</li>" for o in failed
+        )
+        colour = _COLOURS[severity]
+        out.append(f'<h3 style="color:{colour}">{severity}: {len(failed)} failed</h3><ul>{items}</ul>')
+    if state.inventory is not None:
+        rows = "".join(
+            f"<tr><td>{escape(name)}</td><td>{escape(', '.join(str(getattr(e, 'name', '?')) for e in entries))}</td></tr>"
+            for name, entries in state.inventory.sections().items()
+            if entries
+        )
+        out.append(f"<h3>Inventory</h3><table><tr><th>Section</th><th>Entries</th></tr>{rows}</table>")
+    return out

@@ -1,0 +1,95 @@
+"""What one run knows: the inventory, the probe pool, and the outcome and severity of every check."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..inventory import Inventory, load_inventory
+from ..kinds import Context
+from ..prefetch import Prefetcher
+from ..severity import SEVERITIES, at_least
+
+
+@dataclass
+class Outcome:
+    nodeid: str
+    severity: str
+    outcome: str = "passed"  # passed, failed, skipped
+    message: str = ""
+    target: str = ""
+    kind: str = ""
+
+
+@dataclass
+class RunState:
+    fail_on: str = "info"
+    inventory: Inventory | None = None
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+    _prefetcher: Prefetcher | None = None
+    _context: Context | None = None
+
+    def load(self, path: str, env: str | None, concurrency: int | None) -> None:
+        self.inventory = load_inventory(path, env)
+        self._context = Context(self.inventory)
+        self._prefetcher = Prefetcher(concurrency or self.inventory.defaults.concurrency)
+
+    @property
+    def context(self) -> Context:
+        assert self._context is not None, "inventory not loaded"
+        return self._context
+
+    @property
+    def prefetcher(self) -> Prefetcher:
+        assert self._prefetcher is not None, "inventory not loaded"
+        return self._prefetcher
+
+    def record(self, report: Any, severity: str) -> None:
+        """Fold one pytest phase report (setup/call/teardown) into the item's outcome; failure wins."""
+        props = dict(report.user_properties)
+        outcome = self.outcomes.setdefault(
+            report.nodeid,
+            Outcome(report.nodeid, severity, target=str(props.get("target", "")), kind=str(props.get("kind", ""))),
+        )
+        if report.failed:
+            outcome.outcome = "failed"
+            crash = getattr(report.longrepr, "reprcrash", None)
+            outcome.message = (
+                crash.message
+                if crash is not None
+                else str(report.longrepr).splitlines()[-1:][0]
+                if report.longrepr
+                else ""
+            )
+        elif report.skipped and outcome.outcome != "failed":
+            outcome.outcome = "skipped"
+
+    def failures_at_or_above(self, threshold: str | None = None) -> list[Outcome]:
+        level = threshold or self.fail_on
+        return [o for o in self.outcomes.values() if o.outcome == "failed" and at_least(o.severity, level)]
+
+    def counts(self) -> Counter[tuple[str, str]]:
+        return Counter((o.outcome, o.severity) for o in self.outcomes.values())
+
+    def summary_lines(self) -> list[str]:
+        counts = self.counts()
+        passed = sum(n for (outcome, _), n in counts.items() if outcome == "passed")
+        failed = {sev: counts[("failed", sev)] for sev in SEVERITIES}
+        by_sev = ", ".join(f"{sev} {n}" for sev, n in failed.items() if n) or "none"
+        blocking = len(self.failures_at_or_above())
+        verdict = "FAIL" if blocking else "PASS"
+        lines = [
+            f"opsverify: {verdict}: {passed} passed, {sum(failed.values())} failed (by severity: {by_sev}); "
+            f"{blocking} at or above --fail-on {self.fail_on}"
+        ]
+        below = sum(failed.values()) - blocking
+        if below:
+            lines.append(
+                f"opsverify: {below} failed check(s) below --fail-on {self.fail_on} do not fail the run; see the report"
+            )
+        return lines
+
+    def close(self) -> None:
+        if self._prefetcher is not None:
+            self._prefetcher.close()

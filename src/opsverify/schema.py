@@ -1,0 +1,197 @@
+"""Turn loaded YAML (see :mod:`opsverify.yamlsrc`) into typed dataclasses, with ``file:line`` errors.
+
+Models are plain dataclasses; field types drive validation: ``str``, ``int``, ``float``, ``bool``,
+:class:`Duration` (seconds, written ``5s``/``1h30m``), ``list[T]``, ``dict[str, T]``, ``T | None``, unions tried in
+order, ``Literal[...]`` and nested dataclasses. A field's YAML key is its name unless ``metadata={"key": "..."}``.
+Unknown keys, wrong types, bad durations and missing fields raise :class:`~opsverify.errors.SourceError`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import types
+import typing
+from typing import Any, Literal, TypeVar, Union, get_args, get_origin
+
+from .durations import parse_duration
+from .errors import SourceError
+from .yamlsrc import LDict, LList, line_of
+
+
+class Duration(float):
+    """Seconds, written in YAML as a Prometheus duration (``500ms``, ``5s``, ``24h``) or a number."""
+
+
+T = TypeVar("T")
+_NONE = type(None)
+
+
+class Converter:
+    """Converts one file's loaded YAML; ``error_type`` lets callers raise their own SourceError subclass."""
+
+    def __init__(self, filename: str, error_type: type[SourceError] = SourceError) -> None:
+        self.filename = filename
+        self.error_type = error_type
+
+    def fail(self, line: int, path: str, message: str) -> SourceError:
+        where = f"{path}: " if path else ""
+        return self.error_type(self.filename, line, f"{where}{message}")
+
+    def convert(self, value: Any, tp: Any, path: str, line: int) -> Any:
+        line = line_of(value, line)
+        origin = get_origin(tp)
+        if tp is Any:
+            return value
+        if origin in (Union, types.UnionType):
+            return self._union(value, get_args(tp), path, line)
+        if origin is Literal:
+            return self._literal(value, get_args(tp), path, line)
+        if origin is list:
+            return self._list(value, get_args(tp)[0], path, line)
+        if origin is dict:
+            return self._dict(value, get_args(tp)[1], path, line)
+        if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+            return self.dataclass(value, tp, path, line)
+        return self._scalar(value, tp, path, line)
+
+    def dataclass(self, value: Any, cls: type[T], path: str, line: int) -> T:
+        if not isinstance(value, dict):
+            raise self.fail(line, path, f"expected a mapping, got {_describe(value)}")
+        hints = typing.get_type_hints(cls)
+        fields = {f.metadata.get("key", f.name): f for f in dataclasses.fields(cls) if f.init}  # type: ignore[arg-type]
+        for key in value:
+            if key not in fields:
+                raise self.fail(_key_line(value, key, line), path, _unknown_key(key, list(fields)))
+        kwargs: dict[str, Any] = {}
+        for key, field in fields.items():
+            sub = f"{path}.{key}" if path else key
+            if key in value:
+                kwargs[field.name] = self.convert(value[key], hints[field.name], sub, _key_line(value, key, line))
+            elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
+                raise self.fail(line, path, f"missing required key {key!r}")
+        try:
+            return cls(**kwargs)
+        except ValueError as exc:  # __post_init__ cross-field validation
+            raise self.fail(line, path, str(exc)) from None
+
+    def _union(self, value: Any, options: tuple[Any, ...], path: str, line: int) -> Any:
+        if value is None and _NONE in options:
+            return None
+        candidates = [o for o in options if o is not _NONE]
+        errors: list[SourceError] = []
+        for option in candidates:
+            try:
+                return self.convert(value, option, path, line)
+            except SourceError as exc:
+                errors.append(exc)
+        if len(errors) == 1:
+            raise errors[0]
+        # Prefer the error from the option whose shape matched (mapping vs scalar), it is the most specific.
+        deepest = max(errors, key=lambda e: (e.line != line, len(e.message)))
+        if deepest.line != line:
+            raise deepest
+        names = " or ".join(_type_name(o) for o in candidates)
+        raise self.fail(line, path, f"expected {names}, got {_describe(value)}")
+
+    def _literal(self, value: Any, allowed: tuple[Any, ...], path: str, line: int) -> Any:
+        if value in allowed and not isinstance(value, bool):
+            return str(value) if isinstance(value, str) else value
+        choices = ", ".join(repr(a) for a in allowed)
+        raise self.fail(line, path, f"{_show(value)} is not one of {choices}")
+
+    def _list(self, value: Any, item_tp: Any, path: str, line: int) -> list[Any]:
+        if not isinstance(value, list):
+            raise self.fail(line, path, f"expected a list, got {_describe(value)}")
+        lines = value.item_lines if isinstance(value, LList) else [line] * len(value)
+        return [self.convert(v, item_tp, f"{path}[{i}]", lines[i]) for i, v in enumerate(value)]
+
+    def _dict(self, value: Any, item_tp: Any, path: str, line: int) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(line, path, f"expected a mapping, got {_describe(value)}")
+        return {
+            str(k): self.convert(v, item_tp, f"{path}.{k}" if path else str(k), _key_line(value, k, line))
+            for k, v in value.items()
+        }
+
+    def _scalar(self, value: Any, tp: Any, path: str, line: int) -> Any:
+        if tp is Duration:
+            return self._duration(value, path, line)
+        if tp is bool:
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.lower() in ("true", "false"):
+                return value.lower() == "true"
+        elif tp is int:
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+                return int(value)
+        elif tp is float:
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return float(value)
+            if isinstance(value, str):
+                try:
+                    return float(value)
+                except ValueError:
+                    pass
+        elif tp is str:
+            if isinstance(value, str):
+                return str(value)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return str(value)
+        else:  # pragma: no cover - a model uses a type this converter does not know
+            raise TypeError(f"schema: unsupported field type {tp!r}")
+        raise self.fail(line, path, f"expected {_type_name(tp)}, got {_describe(value)}")
+
+    def _duration(self, value: Any, path: str, line: int) -> Duration:
+        if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+            return Duration(value)
+        if isinstance(value, str):
+            try:
+                return Duration(parse_duration(value))
+            except ValueError as exc:
+                raise self.fail(line, path, str(exc)) from None
+        raise self.fail(line, path, f"expected a duration like 5s or 1h30m, got {_describe(value)}")
+
+
+def _key_line(mapping: Any, key: Any, default: int) -> int:
+    return mapping.line_of(key) if isinstance(mapping, LDict) else default
+
+
+def _unknown_key(key: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else f" (known keys: {', '.join(sorted(known))})"
+    return f"unknown key {key!r}{hint}"
+
+
+def _type_name(tp: Any) -> str:
+    if tp is Duration:
+        return "a duration"
+    if dataclasses.is_dataclass(tp):
+        return "a mapping"
+    if get_origin(tp) is list:
+        return "a list"
+    if get_origin(tp) is dict:
+        return "a mapping"
+    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+    return names.get(tp, getattr(tp, "__name__", str(tp)))
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"boolean {str(value).lower()}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"string {_show(value)}"
+    return f"{type(value).__name__} {value!r}"
+
+
+def _show(value: Any) -> str:
+    text = repr(str(value)) if isinstance(value, str) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "...'"

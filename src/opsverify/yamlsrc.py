@@ -1,0 +1,106 @@
+"""YAML that remembers where every value came from.
+
+``load(path)`` returns ordinary ``dict``/``list``/``str``... values, except that mappings are :class:`LDict`,
+sequences :class:`LList` and scalars that are strings :class:`LStr`, each carrying the 1-based ``line`` it started
+on, and mappings remember the line of each key (``LDict.key_lines``). Errors in user files can then read
+``inventory.yml:42: containers[3].health: expected a mapping``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import SourceError
+
+
+class LDict(dict[str, Any]):
+    line: int = 0
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LList(list[Any]):
+    line: int = 0
+    item_lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
+
+
+class LStr(str):
+    line: int = 0
+
+
+def line_of(value: Any, default: int = 0) -> int:
+    """The line a loaded value started on, or ``default`` for values that carry none (ints, None...)."""
+    return int(getattr(value, "line", default) or default)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader building line-carrying containers; duplicate keys are errors (YAML says they are)."""
+
+    filename = "<string>"
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        self.flatten_mapping(node)
+        out = LDict()
+        out.line = node.start_mark.line + 1
+        out.key_lines = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                key = str(key)
+            if key in out:
+                raise SourceError(self.filename, key_node.start_mark.line + 1, f"duplicate key {key!r}")
+            out[key] = self.construct_object(value_node, deep=True)
+            out.key_lines[key] = key_node.start_mark.line + 1
+        return out
+
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> list[Any]:
+        out = LList(self.construct_object(child, deep=True) for child in node.value)
+        out.line = node.start_mark.line + 1
+        out.item_lines = [child.start_mark.line + 1 for child in node.value]
+        return out
+
+    def construct_yaml_str(self, node: yaml.ScalarNode) -> str:
+        out = LStr(self.construct_scalar(node))
+        out.line = node.start_mark.line + 1
+        return out
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
+_Loader.add_constructor("tag:yaml.org,2002:str", _Loader.construct_yaml_str)
+
+
+def loads(text: str, filename: str = "<string>") -> Any:
+    """Parse YAML text; syntax errors become :class:`SourceError` with the line."""
+    loader = _Loader(text)
+    loader.filename = filename
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        raise SourceError(filename, line, f"invalid YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise SourceError(filename, 0, f"invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+
+
+def load(path: str | Path) -> Any:
+    """Read and parse a YAML file; a missing or unreadable file is a :class:`SourceError` too."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SourceError(str(p), 0, "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(str(p), 0, f"cannot read: {exc}") from None
+    return loads(text, str(p))
