@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from . import kinds, masking
+from . import kindtable, kinds, masking
 from .check import CheckFailure, start_recording, stop_recording
 from .errors import InventoryError
 from .paths import default_inventory
@@ -80,7 +80,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if marker is None or "target" not in metafunc.fixturenames:
         return
     state = _state(metafunc.config)
-    kind = kinds.kind(marker.args[0])
+    kind = kindtable.kind(marker.args[0])
     targets = kind.targets(state.context)
     where = marker.kwargs.get("where")
     if where is not None:
@@ -98,7 +98,7 @@ def inventory(request: pytest.FixtureRequest) -> Any:
 def facts(request: pytest.FixtureRequest, target: Any) -> Any:
     """What the probe for this item's target gathered (prefetched concurrently at the end of collection)."""
     state = _state(request.config)
-    kind = kinds.kind(_marker(request.node).args[0])
+    kind = kindtable.kind(_marker(request.node).args[0])
     return state.prefetcher.get(kind.key(target), lambda: kind.gather(target, state.context))
 
 
@@ -130,7 +130,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         target = _target(item)
         if marker is None or target is None or "facts" not in getattr(item, "fixturenames", ()):
             continue
-        kind = kinds.kind(marker.args[0])
+        kind = kindtable.kind(marker.args[0])
         state.prefetcher.submit(kind.key(target), _gatherer(kind, target, state))
 
 

@@ -1,6 +1,7 @@
 """Inventory: the YAML model of a healthy environment, its loader and entry types."""
 
-from .entries import ComposeEntry, ContainerEntry, HostEntry, HttpEntry, HttpExpect
+from .entries import ComposeEntry, ContainerEntry, HttpEntry, HttpExpect
+from .hosts import HostEntry
 from .loader import embedded_path, load_inventory
 from .model import Defaults, Environment, Inventory
 

@@ -1,4 +1,4 @@
-"""Inventory entry types for containers and HTTP endpoints; other families add their own modules.
+"""Inventory entry types for containers and HTTP endpoints; other families have their own modules.
 
 Every entry has ``name`` (the target in test ids and messages), an optional ``severity`` overriding the
 per-check default, an optional ``environments`` list restricting it to some environments, and ``description``.
@@ -76,15 +76,3 @@ class HttpEntry(Common):
     def __post_init__(self) -> None:
         if not self.url.startswith(("http://", "https://")):
             raise ValueError(f"url must start with http:// or https://, got {self.url!r}")
-
-
-@dataclass(kw_only=True)
-class HostEntry(Common):
-    """A host as a pytest-testinfra spec: ``local://``, ``ssh://user@host:port``, ``docker://container``."""
-
-    name: str
-    spec: str
-
-    def __post_init__(self) -> None:
-        if "://" not in self.spec:
-            raise ValueError(f"spec must be a testinfra host spec like local:// or ssh://user@host, got {self.spec!r}")

@@ -60,7 +60,7 @@ def _variables(
         raise InventoryError(
             filename, raw.line_of("environments"), "environments: expected a mapping of name -> {vars: ...}"
         )
-    secret_names = {str(s) for s in raw.get("secrets") or [] if isinstance(s, str)}
+    secret_names = {str(s) for s in raw.get("secret_vars") or [] if isinstance(s, str)}
     variables: dict[str, str] = {}
     if env_name is not None:
         if env_name not in envs:

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..schema import Duration
-from .entries import ComposeEntry, ContainerEntry, HostEntry, HttpEntry
+from .entries import ComposeEntry, ContainerEntry, HttpEntry
+from .hosts import HostEntry
+from .monitoring import AlertmanagerEntry, GrafanaEntry, PrometheusEntry
+from .readiness import BackupEntry, LogEntry, SecretsEntry
 
 
 @dataclass(kw_only=True)
@@ -36,11 +39,17 @@ class Inventory:
     defaults: Defaults = field(default_factory=Defaults)
     environments: dict[str, Environment] = field(default_factory=dict)
     default_environment: str | None = None
-    secrets: list[str] = field(default_factory=list)  # names of variables to treat as secret
+    secret_vars: list[str] = field(default_factory=list)  # names of variables to mask, beyond *TOKEN*, *PASSWORD*...
     containers: list[ContainerEntry] = field(default_factory=list)
     compose: list[ComposeEntry] = field(default_factory=list)
     http: list[HttpEntry] = field(default_factory=list)
     hosts: list[HostEntry] = field(default_factory=list)
+    logs: list[LogEntry] = field(default_factory=list)
+    backups: list[BackupEntry] = field(default_factory=list)
+    secrets: list[SecretsEntry] = field(default_factory=list)
+    prometheus: list[PrometheusEntry] = field(default_factory=list)
+    alertmanager: list[AlertmanagerEntry] = field(default_factory=list)
+    grafana: list[GrafanaEntry] = field(default_factory=list)
     rules: RulesSection = field(default_factory=RulesSection)
     # Set by the loader, not read from YAML:
     source: str = field(default="", metadata={"key": "__source__"})
@@ -54,9 +63,6 @@ class Inventory:
 
     def sections(self) -> dict[str, list[object]]:
         """Entry lists by section name, for parametrization and the report."""
-        return {
-            "containers": list(self.containers),
-            "compose": list(self.compose),
-            "http": list(self.http),
-            "hosts": list(self.hosts),
-        }
+        names = ["containers", "compose", "http", "hosts", "logs", "backups", "secrets"]
+        names += ["prometheus", "alertmanager", "grafana"]
+        return {name: list(getattr(self, name)) for name in names}

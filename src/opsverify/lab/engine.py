@@ -23,7 +23,13 @@ def run(cmd: list[str], timeout: float = 600, env: dict[str, str] | None = None,
     """Run a command, returning its output; failure raises LabError with the command's last lines."""
     try:
         done = subprocess.run(
-            cmd, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})}, cwd=cwd, check=False
+            cmd,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**os.environ, **(env or {})},
+            cwd=cwd,
+            check=False,
         )
     except FileNotFoundError:
         raise LabError(f"{cmd[0]}: not installed (see the README's set-up command)") from None

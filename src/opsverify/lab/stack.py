@@ -101,7 +101,9 @@ def _hash_tree(root: Path) -> str:
 
 def _image_label(tag: str) -> str | None:
     try:
-        out = run(["docker", "image", "inspect", "-f", f'{{{{ index .Config.Labels "{HASH_LABEL}" }}}}', tag], timeout=30)
+        out = run(
+            ["docker", "image", "inspect", "-f", f'{{{{ index .Config.Labels "{HASH_LABEL}" }}}}', tag], timeout=30
+        )
     except LabError:
         return None
     return out.strip() or None
