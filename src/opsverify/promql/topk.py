@@ -1,0 +1,71 @@
+"""topk, bottomk and limitk: per step and group, keep k of the input series (labels unchanged)."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from opsverify.promql.model import Grid, Row, ScalarData, Value, VectorData
+from opsverify.promql.values import Labels, PromQLError, UnsupportedError
+
+if TYPE_CHECKING:
+    from opsverify.promql.engine import Evaluator
+
+_MAX_INT64 = 9.223372036854775807e18
+
+
+def _k_values(ev: Evaluator, node: Any, grid: Grid) -> list[float]:
+    param = ev.eval(node.param, grid)
+    if not isinstance(param, ScalarData):
+        raise PromQLError("expected scalar parameter")
+    for k in param.vals:
+        if math.isnan(k):
+            raise PromQLError("Parameter value is NaN")
+        if k <= -_MAX_INT64:
+            raise PromQLError(f"Scalar value {k:g} underflows int64")
+        if k >= _MAX_INT64:
+            raise PromQLError(f"Scalar value {k:g} overflows int64")
+    return param.vals
+
+
+def _sort_key(op: str, v: float) -> tuple[int, float]:
+    """Sort key putting the preferred sample first; NaN always last."""
+    if math.isnan(v):
+        return (1, 0.0)
+    return (0, -v if op == "topk" else v)
+
+
+def eval_k_aggregate(ev: Evaluator, node: Any, grid: Grid, op: str) -> Value:
+    from opsverify.promql.aggregations import group_labels
+
+    if op == "limit_ratio":
+        raise UnsupportedError("limit_ratio is not supported (it samples by Prometheus' internal label hash)")
+    ks = _k_values(ev, node, grid)
+    vec = ev.vector(node.expr, grid)
+    groups: dict[Labels, list[int]] = {}
+    for idx, row in enumerate(vec.rows):
+        groups.setdefault(group_labels(row.labels, node.modifier), []).append(idx)
+    out_vals: list[list[float | None]] = [[None] * grid.n for _ in vec.rows]
+    order: list[int] = []
+    for i in range(grid.n):
+        k = int(min(ks[i], len(vec.rows)))
+        if k < 1:
+            continue
+        for members in groups.values():
+            present = [m for m in members if vec.rows[m].vals[i] is not None]
+            if op != "limitk":
+                present.sort(key=lambda m: _sort_key(op, vec.rows[m].vals[i] or 0.0))
+            for m in present[:k]:
+                out_vals[m][i] = vec.rows[m].vals[i]
+                if grid.n == 1:
+                    order.append(m)
+    if grid.n != 1:
+        order = list(range(len(vec.rows)))
+    rows = [vec.rows[m] for m in order]
+    return VectorData(
+        [
+            Row(r.labels, out_vals[m], r.drop_name)
+            for m, r in zip(order, rows, strict=True)
+            if any(v is not None for v in out_vals[m])
+        ]
+    )
