@@ -112,6 +112,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         marker = item.get_closest_marker("opsverify")
         if marker is None:
+            if item.get_closest_marker("alerts") is not None:  # rule tests: a broken alert is a release blocker
+                item.stash[SEVERITY] = "critical"
+                item.user_properties.extend([("severity", "critical"), ("kind", "rules")])
             continue
         target = _target(item)
         severity = getattr(target, "severity", None) or marker.kwargs.get("severity", "critical")
@@ -164,8 +167,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if len(masking.MASKER):
         report.sections = [(k, masking.mask(v)) for k, v in report.sections]
         report.user_properties = [(k, masking.mask(str(v))) for k, v in report.user_properties]
-    severity = item.stash.get(SEVERITY, "critical")
-    item.config.stash[STATE].record(report, severity)
+    severity = item.stash.get(SEVERITY, None)
+    state = item.config.stash[STATE]
+    if severity is not None:  # opsverify checks count towards --fail-on
+        state.record(report, severity)
+    elif report.failed:  # any other failing test fails the run as usual
+        state.other_failures += 1
     return report
 
 
@@ -194,7 +201,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if state is None:
         return
     state.close()
-    if exitstatus == pytest.ExitCode.TESTS_FAILED and not state.failures_at_or_above():
+    if exitstatus == pytest.ExitCode.TESTS_FAILED and not state.other_failures and not state.failures_at_or_above():
         session.exitstatus = pytest.ExitCode.OK
 
 

@@ -79,18 +79,16 @@ class Converter:
         if value is None and _NONE in options:
             return None
         candidates = [o for o in options if o is not _NONE]
-        errors: list[SourceError] = []
+        shaped = [o for o in candidates if _same_shape(value, o)]
+        if len(candidates) == 1:  # `T | None`: T's own error is the best one
+            return self.convert(value, candidates[0], path, line)
+        if len(shaped) == 1:  # e.g. a list given for `int | list[int]`: that option's error is the best one
+            return self.convert(value, shaped[0], path, line)
         for option in candidates:
             try:
                 return self.convert(value, option, path, line)
-            except SourceError as exc:
-                errors.append(exc)
-        if len(errors) == 1:
-            raise errors[0]
-        # Prefer the error from the option whose shape matched (mapping vs scalar), it is the most specific.
-        deepest = max(errors, key=lambda e: (e.line != line, len(e.message)))
-        if deepest.line != line:
-            raise deepest
+            except SourceError:
+                continue
         names = " or ".join(_type_name(o) for o in candidates)
         raise self.fail(line, path, f"expected {names}, got {_describe(value)}")
 
@@ -153,6 +151,15 @@ class Converter:
             except ValueError as exc:
                 raise self.fail(line, path, str(exc)) from None
         raise self.fail(line, path, f"expected a duration like 5s or 1h30m, got {_describe(value)}")
+
+
+def _same_shape(value: Any, tp: Any) -> bool:
+    origin = get_origin(tp)
+    if isinstance(value, list):
+        return origin is list
+    if isinstance(value, dict):
+        return origin is dict or dataclasses.is_dataclass(tp)
+    return False
 
 
 def _key_line(mapping: Any, key: Any, default: int) -> int:

@@ -68,7 +68,7 @@ class HttpEntry(Common):
     name: str
     url: str
     method: str = "GET"
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict, repr=False)  # may carry tokens
     timeout: Duration | None = None  # default: defaults.timeout
     verify_tls: bool = True
     expect: HttpExpect = field(default_factory=HttpExpect)

@@ -27,6 +27,7 @@ class RunState:
     fail_on: str = "info"
     inventory: Inventory | None = None
     outcomes: dict[str, Outcome] = field(default_factory=dict)
+    other_failures: int = 0  # failing tests that are not opsverify checks: never downgraded by --fail-on
     _prefetcher: Prefetcher | None = None
     _context: Context | None = None
 

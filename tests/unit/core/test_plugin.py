@@ -1,0 +1,140 @@
+"""The plugin, driven by pytester in-process with a fake target kind (no network)."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from opsverify import kindtable
+from opsverify.kinds import Kind, active
+from opsverify.verdict import Verdict
+
+INVENTORY = """\
+version: 1
+containers:
+  - name: web-1
+  - name: web-2
+    severity: info
+  - name: db
+    severity: warning
+"""
+
+CHECKS = """\
+import pytest
+from opsverify.check import expect
+from opsverify.verdict import Verdict
+
+pytestmark = pytest.mark.smoke
+
+@pytest.mark.opsverify("fake", severity="critical")
+def test_up(target, facts):
+    state = facts["state"]
+    ok = state == "up"
+    expect(Verdict(ok, target.name, f"{target.name}: state is {state!r}, expected 'up'"))
+
+@pytest.mark.opsverify("fake", severity="warning", where=lambda t: t.name.startswith("web"))
+def test_web_only(target, facts):
+    expect(Verdict.passed(target.name))
+"""
+
+GATHERED: list[str] = []
+
+
+def _gather(entry, ctx):
+    GATHERED.append(entry.name)
+    return {"state": "down" if entry.name in STATE_DOWN else "up"}
+
+
+STATE_DOWN: set[str] = set()
+
+
+@pytest.fixture
+def suite(pytester, monkeypatch):
+    monkeypatch.setitem(kindtable.KINDS, "fake", Kind("fake", lambda ctx: active(ctx, ctx.inventory.containers), _gather))
+    GATHERED.clear()
+    STATE_DOWN.clear()
+    pytester.makefile(".yml", inventory=INVENTORY)
+    pytester.makepyfile(test_checks=CHECKS)
+    return pytester
+
+
+def run(suite, *args):
+    return suite.runpytest("--inventory", "inventory.yml", "-p", "no:cacheprovider", *args)
+
+
+def test_ids_name_the_target_and_all_pass(suite):
+    result = run(suite, "-v")
+    result.assert_outcomes(passed=5)
+    result.stdout.fnmatch_lines(["*test_up?web-1? PASSED*", "*test_up?db? PASSED*", "*test_web_only?web-2? PASSED*"])
+
+
+def test_each_target_is_probed_once_for_all_its_checks(suite):
+    run(suite)
+    assert sorted(GATHERED) == ["db", "web-1", "web-2"]
+
+
+def test_failure_is_one_line_without_traceback(suite):
+    STATE_DOWN.add("web-1")
+    result = run(suite)
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["web-1: state is 'down', expected 'up'"])
+    assert "Traceback" not in result.stdout.str() and "def test_up" not in result.stdout.str()
+
+
+@pytest.mark.parametrize(
+    ("down", "fail_on", "code"),
+    [
+        ({"web-2"}, "info", 1),  # default: any failure fails
+        ({"web-2"}, "warning", 0),  # an info check failing is below --fail-on warning
+        ({"db"}, "warning", 1),  # db overrides severity to warning
+        ({"db"}, "critical", 0),
+        ({"web-1"}, "critical", 1),  # default severity of test_up is critical
+    ],
+)
+def test_fail_on_decides_the_exit_code(suite, down, fail_on, code):
+    STATE_DOWN.update(down)
+    result = run(suite, "--fail-on", fail_on)
+    assert result.ret == code
+    assert result.parseoutcomes()["failed"] == 1  # the failure is still reported
+
+
+def test_fail_on_never_hides_an_ordinary_failing_test(suite):
+    suite.makepyfile(test_plain="def test_plain():\n    assert 1 == 2\n")
+    assert run(suite, "--fail-on", "critical").ret == 1
+
+
+def test_summary_line_counts_by_severity(suite):
+    STATE_DOWN.update({"web-2", "db"})
+    result = run(suite, "--fail-on", "critical")
+    result.stdout.fnmatch_lines(["opsverify: PASS: 3 passed, 2 failed (by severity: warning 1, info 1); 0 at or above*"])
+
+
+def test_bad_inventory_is_a_usage_error_with_file_line(suite):
+    suite.makefile(".yml", broken="version: 1\ncontainers:\n  - name: a\n    max_restarts: lots\n")
+    result = suite.runpytest("--inventory", "broken.yml")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR == 4
+    result.stderr.fnmatch_lines(["*broken.yml:4: containers[[]0[]].max_restarts: expected an integer*"])
+
+
+def test_markers_are_registered_for_strict_markers(suite):
+    suite.makepyfile(test_marks="import pytest\n@pytest.mark.readiness\n@pytest.mark.alerts\ndef test_m():\n    pass\n")
+    run(suite, "--strict-markers", "-m", "smoke").assert_outcomes(passed=5, deselected=1)
+
+
+def test_junit_carries_target_and_severity(suite, tmp_path):
+    STATE_DOWN.add("db")
+    run(suite, f"--junitxml={tmp_path / 'j.xml'}", "-o", "junit_family=xunit1")
+    cases = {c.get("name"): c for c in ET.parse(tmp_path / "j.xml").getroot().iter("testcase")}
+    props = {p.get("name"): p.get("value") for p in cases["test_up[db]"].iter("property")}
+    assert props["target"] == "db" and props["severity"] == "warning" and props["kind"] == "fake"
+    assert cases["test_up[db]"].find("failure").get("message") == "db: state is 'down', expected 'up'"
+
+
+def test_unknown_environment_in_options_exits_4(suite):
+    result = suite.runpytest("--inventory", "inventory.yml", "--env", "prod")
+    assert result.ret == 4
+    result.stderr.fnmatch_lines(["*unknown environment 'prod'*"])
+
+
+def test_verdict_bool_and_helpers():
+    assert Verdict.passed("t") and not Verdict.failed("t", "bad")
+    assert Verdict.failed("t", "bad", ["x"]).message == "t: bad"
