@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from opsverify.promql.kahan import kahan_sum, mean, quantile, variance
 from opsverify.promql.model import NAME, Grid, Row, ScalarData, StringData, Value, VectorData, only, with_label, without
 from opsverify.promql.topk import eval_k_aggregate
-from opsverify.promql.values import Labels, PromQLError
+from opsverify.promql.values import Labels, PromQLError, go_g
 
 if TYPE_CHECKING:
     from opsverify.promql.engine import Evaluator
@@ -66,11 +66,24 @@ def eval_aggregate(ev: Evaluator, node: Any, grid: Grid) -> Value:
     vec = ev.vector(node.expr, grid)
     if op == "quantile":
         q = ev.scalar(node.param, grid).vals
+        warn_quantiles(grid, q)
         return _aggregate(vec.rows, node.modifier, grid.n, lambda vs, i: quantile(q[i], vs))
     if op not in SIMPLE:
         raise PromQLError(f"unknown aggregation operator {op!r}")
     fn = SIMPLE[op]
     return _aggregate(vec.rows, node.modifier, grid.n, lambda vs, i: fn(vs))
+
+
+def warn_quantiles(grid: Grid, qs: list[float]) -> None:
+    """Prometheus' 'quantile value should be between 0 and 1' warnings (NaN, largest > 1, smallest < 0)."""
+    text = "PromQL warning: quantile value should be between 0 and 1, got "
+    if any(math.isnan(q) for q in qs):
+        grid.warn(text + "NaN")
+    real = [q for q in qs if not math.isnan(q)]
+    if real and max(real) > 1:
+        grid.warn(text + go_g(max(real)))
+    if real and min(real) < 0:
+        grid.warn(text + go_g(min(real)))
 
 
 def _groups(rows: list[Row], mod: Any) -> dict[Labels, list[Row]]:

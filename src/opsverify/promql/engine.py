@@ -131,7 +131,7 @@ class Engine:
         if end_ms < start_ms:
             raise PromQLError("end timestamp must not be before start time")
         node = parse(expr) if isinstance(expr, str) else expr
-        grid = Grid(list(range(start_ms, end_ms + 1, step_ms)), start_ms, end_ms)
+        grid = Grid(list(range(start_ms, end_ms + 1, step_ms)), start_ms, end_ms, step_ms if end_ms > start_ms else 0)
         value = self._ev.eval(node, grid)
         self.annotations = grid.annotations
         return results.range_result(value, grid.steps)

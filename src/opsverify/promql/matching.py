@@ -7,7 +7,7 @@ from typing import Any
 
 from opsverify.promql.arith import ARITH, elem_op
 from opsverify.promql.model import NAME, Row, drop_name, merge_rows, only, with_label, without
-from opsverify.promql.values import Labels, PromQLError, format_labels
+from opsverify.promql.values import Labels, PromQLError, go_labels
 
 
 @dataclass(frozen=True)
@@ -54,9 +54,9 @@ def _check_one_side(rows: list[Row], m: Matching, n: int) -> dict[Labels, list[R
             having = [r for r in grp if r.vals[i] is not None]
             if len(having) > 1:
                 side = "left" if m.card == "OneToMany" else "right"
-                a, b = sorted(format_labels(dict(r.labels)) for r in having[:2])
+                a, b = sorted(go_labels(dict(r.labels)) for r in having[:2])
                 raise PromQLError(
-                    f"found duplicate series for the match group {format_labels(dict(sig))} on the {side} "
+                    f"found duplicate series for the match group {go_labels(dict(sig))} on the {side} "
                     f"hand-side of the operation: [{a}, {b}];many-to-many matching not allowed: "
                     "matching labels must be unique on one side"
                 )

@@ -64,6 +64,7 @@ class Grid:
     steps: list[int]
     q_start: int
     q_end: int
+    q_step: int = 0
     annotations: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -71,7 +72,7 @@ class Grid:
         return len(self.steps)
 
     def at(self, t: int) -> Grid:
-        return Grid([t], self.q_start, self.q_end, self.annotations)
+        return Grid([t], self.q_start, self.q_end, self.q_step, self.annotations)
 
     def warn(self, text: str) -> None:
         if ("warn", text) not in self.annotations:

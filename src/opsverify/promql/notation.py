@@ -9,7 +9,7 @@ import promql_parser
 
 from opsverify.promql.values import STALE_NAN, Labels, PromQLError, UnsupportedError, make_labels
 
-_NUM = r"(?:[+-]?(?:inf|nan|0x[0-9a-f]+|(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?))"
+_NUM = r"(?:[+-]?(?:inf|nan|(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?))"
 _TERM = re.compile(rf"^(?P<a>{_NUM})(?:(?P<op>[+-])(?P<b>{_NUM}))?x(?P<n>\d+)$", re.IGNORECASE)
 _BLANKS = re.compile(r"^_x(?P<n>\d+)$")
 _NUMBER = re.compile(rf"^{_NUM}$", re.IGNORECASE)
@@ -20,16 +20,11 @@ class NotationError(PromQLError):
 
 
 def parse_number(text: str) -> float:
-    """A PromQL number literal: 1, -2.5, 1e3, 0x1f, Inf, -Inf, NaN."""
+    """A number of series notation: 1, -2.5, 1e3, Inf, -Inf, NaN (``0x5`` is a repetition, not hex)."""
     s = text.strip()
     if not _NUMBER.match(s):
         raise NotationError(f"bad number {text!r}")
-    low = s.lower().lstrip("+")
-    sign = -1.0 if low.startswith("-") else 1.0
-    body = low.lstrip("-")
-    if body.startswith("0x"):
-        return sign * float(int(body, 16))
-    return float(low)
+    return float(s.lower().lstrip("+"))
 
 
 def expand_values(text: str) -> list[float | None]:

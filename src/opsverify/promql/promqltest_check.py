@@ -22,7 +22,8 @@ from opsverify.promql.values import (
 Result = InstantVector | Scalar | String | RangeResult
 _MIN_NORMAL = 2.2250738585072014e-308
 _EPSILON = 1e-6
-_POSITION = re.compile(r"\s*\((?:\d+:\d+|\\\(|\[0-9\]\+:\[0-9\]\+)\)\s*$")
+# A trailing "(line:col)" in a message, or its escaped forms in a regex; positions are not compared.
+_POSITION = re.compile(r"\s*(?:\(\d+:\d+\)|\\\(\d+:\d+\\\)|\\\(\[0-9\]\+:\[0-9\]\+\\\))\s*$")
 
 
 class Mismatch(Exception):

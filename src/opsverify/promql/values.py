@@ -53,6 +53,20 @@ def format_labels(labels: Mapping[str, str]) -> str:
     return f"{name}{{{inner}}}"
 
 
+def go_labels(labels: Mapping[str, str]) -> str:
+    """Go's labels.String(): ``{__name__="up", job="api"}``."""
+    return "{" + ", ".join(f"{k}={_quote(v)}" for k, v in sorted(labels.items())) + "}"
+
+
+def go_g(value: float) -> str:
+    """Go's %g for a float."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "+Inf" if value > 0 else "-Inf"
+    return f"{value:g}"
+
+
 def _quote(value: str) -> str:
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{escaped}"'

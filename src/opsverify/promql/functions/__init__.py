@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -9,8 +10,8 @@ from opsverify.promql.functions import elementwise as el
 from opsverify.promql.functions import histograms, labelfuncs, rates
 from opsverify.promql.functions.over_time import OVER_TIME, quantile_fn
 from opsverify.promql.functions.windows import RangeFn, over_windows
-from opsverify.promql.model import Grid, Row, ScalarData, StringData, Value, VectorData
-from opsverify.promql.values import PromQLError, UnsupportedError
+from opsverify.promql.model import NAME, Grid, Row, ScalarData, StringData, Value, VectorData, get_label
+from opsverify.promql.values import PromQLError, UnsupportedError, go_g
 
 if TYPE_CHECKING:
     from opsverify.promql.engine import Evaluator
@@ -49,7 +50,34 @@ def _range(fn: RangeFn, keep_name: bool = False) -> Handler:
 
 def _quantile_over_time(ev: Evaluator, node: Any, grid: Grid) -> Value:
     qs = scalar_arg(ev, node.args[0], grid)
-    return over_windows(ev.matrix(node.args[1], grid), grid.steps, quantile_fn(qs))
+    out = over_windows(ev.matrix(node.args[1], grid), grid.steps, quantile_fn(qs))
+    for row in out.rows:
+        for i, v in enumerate(row.vals):
+            q = qs[i]
+            if v is not None and (math.isnan(q) or q < 0 or q > 1):
+                grid.warn(f"PromQL warning: quantile value should be between 0 and 1, got {go_g(q)}")
+    return out
+
+
+_COUNTER_SUFFIXES = ("_total", "_sum", "_count", "_bucket")
+
+
+def _counter_fn(fn: RangeFn) -> Handler:
+    """rate/increase: Prometheus' info annotation for a metric name that does not look like a counter."""
+
+    def handler(ev: Evaluator, node: Any, grid: Grid) -> Value:
+        m = ev.matrix(node.args[0], grid)
+        out = over_windows(m, grid.steps, fn)
+        for row in out.rows:
+            name = get_label(row.labels, NAME)
+            if name and not name.endswith(_COUNTER_SUFFIXES):
+                grid.info(
+                    "PromQL info: metric might not be a counter, name does not end in "
+                    f'_total/_sum/_count/_bucket: "{name}"'
+                )
+        return out
+
+    return handler
 
 
 def _predict_linear(ev: Evaluator, node: Any, grid: Grid) -> Value:
@@ -120,8 +148,8 @@ def _native_only(ev: Evaluator, node: Any, grid: Grid) -> Value:
 
 FUNCTIONS: dict[str, Handler] = {
     **{name: _range(fn, keep_name=name in ("last_over_time", "first_over_time")) for name, fn in OVER_TIME.items()},
-    "rate": _range(rates.rate),
-    "increase": _range(rates.increase),
+    "rate": _counter_fn(rates.rate),
+    "increase": _counter_fn(rates.increase),
     "delta": _range(rates.delta),
     "irate": _range(rates.irate),
     "idelta": _range(rates.idelta),
@@ -141,6 +169,7 @@ FUNCTIONS: dict[str, Handler] = {
     **labelfuncs.FUNCTIONS,
     "histogram_quantile": histograms.histogram_quantile,
     "histogram_fraction": histograms.histogram_fraction,
+    "histogram_quantiles": histograms.histogram_quantiles,
     **{
         name: _native_only
         for name in ("histogram_count", "histogram_sum", "histogram_avg", "histogram_stddev", "histogram_stdvar")

@@ -5,8 +5,20 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from opsverify.promql.model import NAME, Grid, Row, ScalarData, Value, VectorData, get_label, without
-from opsverify.promql.values import Labels, PromQLError
+from opsverify.promql.model import (
+    NAME,
+    Grid,
+    Row,
+    ScalarData,
+    StringData,
+    Value,
+    VectorData,
+    get_label,
+    merge_rows,
+    with_label,
+    without,
+)
+from opsverify.promql.values import Labels, PromQLError, go_g
 
 if TYPE_CHECKING:
     from opsverify.promql.engine import Evaluator
@@ -164,11 +176,10 @@ def _scalar(ev: Evaluator, node: Any, grid: Grid) -> list[float]:
     return value.vals
 
 
-def histogram_quantile(ev: Evaluator, node: Any, grid: Grid) -> Value:
-    qs = _scalar(ev, node.args[0], grid)
+def _quantile_fn(grid: Grid, qs: list[float]) -> Any:
     for q in qs:
         if math.isnan(q) or q < 0 or q > 1:
-            grid.warn(f"PromQL warning: quantile value should be between 0 and 1, got {q:g}".replace("nan", "NaN"))
+            grid.warn(f"PromQL warning: quantile value should be between 0 and 1, got {go_g(q)}")
 
     def fn(buckets: Buckets, i: int, labels: Labels) -> float:
         value, forced = bucket_quantile(qs[i], buckets)
@@ -180,6 +191,11 @@ def histogram_quantile(ev: Evaluator, node: Any, grid: Grid) -> Value:
             )
         return value
 
+    return fn
+
+
+def histogram_quantile(ev: Evaluator, node: Any, grid: Grid) -> Value:
+    fn = _quantile_fn(grid, _scalar(ev, node.args[0], grid))
     return _per_group(ev.vector(node.args[1], grid), grid, fn)
 
 
@@ -187,3 +203,28 @@ def histogram_fraction(ev: Evaluator, node: Any, grid: Grid) -> Value:
     lo, hi = _scalar(ev, node.args[0], grid), _scalar(ev, node.args[1], grid)
     vec = ev.vector(node.args[2], grid)
     return _per_group(vec, grid, lambda buckets, i, labels: bucket_fraction(lo[i], hi[i], buckets))
+
+
+def openmetrics_float(q: float) -> str:
+    """labels.FormatOpenMetricsFloat: integers keep a ``.0``."""
+    return go_g(q) if math.isnan(q) or math.isinf(q) else repr(q)
+
+
+def histogram_quantiles(ev: Evaluator, node: Any, grid: Grid) -> Value:
+    vec = ev.vector(node.args[0], grid)
+    label = _string(ev, node.args[1], grid)
+    qss = [_scalar(ev, arg, grid) for arg in node.args[2:]]
+    rows: list[Row] = []
+    for qs in qss:
+        part = _per_group(vec, grid, _quantile_fn(grid, qs))
+        for row in part.rows:
+            row.labels = with_label(row.labels, label, openmetrics_float(qs[0]))
+        rows += part.rows
+    return VectorData(merge_rows(rows, grid.n))
+
+
+def _string(ev: Evaluator, node: Any, grid: Grid) -> str:
+    value = ev.eval(node, grid)
+    if not isinstance(value, StringData):
+        raise PromQLError("expected a string argument")
+    return value.val

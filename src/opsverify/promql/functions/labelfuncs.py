@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from opsverify.promql.functions.elementwise import go_max, go_min
 from opsverify.promql.model import NAME, Grid, Row, ScalarData, StringData, Value, VectorData, merge_rows, with_label
 from opsverify.promql.selectors import compile_regex, eval_times, instant_times, select
 from opsverify.promql.values import Labels, PromQLError
@@ -87,7 +88,7 @@ def _sorter(kind: str) -> Handler:
         vec = ev.vector(node.args[0], grid)
         if grid.n != 1:
             grid.warn(
-                f"PromQL warning: {kind} is ineffective for range queries since results are always ordered by labels"
+                "PromQL warning: sort is ineffective for range queries since results are always ordered by labels"
             )
             return vec
         rows = vec.rows
@@ -152,6 +153,13 @@ def scalar(ev: Evaluator, node: Any, grid: Grid) -> Value:
     return ScalarData(out)
 
 
+def _scalars2(ev: Evaluator, node: Any, grid: Grid, fn: Callable[[float, float], float]) -> Value:
+    a, b = ev.eval(node.args[0], grid), ev.eval(node.args[1], grid)
+    if not isinstance(a, ScalarData) or not isinstance(b, ScalarData):
+        raise PromQLError(f"{node.func.name}() needs scalar arguments")
+    return ScalarData([fn(x, y) for x, y in zip(a.vals, b.vals, strict=True)])
+
+
 def vector(ev: Evaluator, node: Any, grid: Grid) -> Value:
     value = ev.eval(node.args[0], grid)
     if not isinstance(value, ScalarData):
@@ -188,4 +196,10 @@ FUNCTIONS: dict[str, Handler] = {
     "timestamp": timestamp,
     "time": lambda ev, node, grid: ScalarData([t / 1000 for t in grid.steps]),
     "pi": lambda ev, node, grid: ScalarData([math.pi] * grid.n),
+    "start": lambda ev, node, grid: ScalarData([grid.q_start / 1000] * grid.n),
+    "end": lambda ev, node, grid: ScalarData([grid.q_end / 1000] * grid.n),
+    "range": lambda ev, node, grid: ScalarData([(grid.q_end - grid.q_start) / 1000] * grid.n),
+    "step": lambda ev, node, grid: ScalarData([grid.q_step / 1000] * grid.n),
+    "max_of": lambda ev, node, grid: _scalars2(ev, node, grid, go_max),
+    "min_of": lambda ev, node, grid: _scalars2(ev, node, grid, go_min),
 }

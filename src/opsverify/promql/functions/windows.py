@@ -27,20 +27,13 @@ RangeFn = Callable[[Window], float | None]
 
 def over_windows(m: MatrixData, steps: list[int], fn: RangeFn, *, keep_name: bool = False) -> VectorData:
     rows = []
-    constant = len(set(m.ends)) == 1
     for s in m.series:
         name = dict(s.labels).get("__name__", "")
         vals: list[float | None] = []
-        last_end, last_val = None, None
         for i, end in enumerate(m.ends):
-            if end == last_end:
-                vals.append(last_val)
-                continue
             lo, hi = window(s.ts, end, m.range_ms)
             val = fn(Window(s.ts[lo:hi], s.vs[lo:hi], end, m.range_ms, steps[i], i, name)) if hi > lo else None
             vals.append(val)
-            if constant:
-                last_end, last_val = end, val
         if any(v is not None for v in vals):
             rows.append(Row(s.labels, vals, s.drop_name or not keep_name))
     return VectorData(rows)
