@@ -1,0 +1,71 @@
+"""``opsverify rules test FILE...``: promtool ``test rules`` behaviour (output, verdicts, exit 0/1, --run, --junit)."""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from typing import TextIO
+
+from opsverify.errors import SourceError
+
+from .junit import write_junit
+from .runner import GroupResult, load_runner
+from .session import LOOKBACK_MS
+
+
+def run_file(
+    path: str, run: str | None, out: TextIO, lookback_ms: int = LOOKBACK_MS
+) -> tuple[bool, list[GroupResult], str]:
+    """Run one test file; print promtool's report; return (passed, group results, fatal error text)."""
+    print(f"Unit Testing:  {path}", file=out)
+    try:
+        runner = load_runner(path, lookback_ms)
+    except SourceError as exc:
+        print(f"  FAILED:\n{exc}\n", file=out)
+        return False, [], str(exc)
+    for warning in runner.file.warnings:
+        print(f"  WARNING: {warning}", file=out)
+    pattern = re.compile(run) if run else None
+    results: list[GroupResult] = []
+    for index, group in enumerate(runner.file.tests):
+        if pattern and not pattern.search(group.name):
+            continue
+        try:
+            results.append(runner.run_group(index))
+        except SourceError as exc:
+            failed = GroupResult(index, group.name, errors=[str(exc)], failures=[str(exc)])
+            results.append(failed)
+    failures = [msg for r in results for msg in r.failures]
+    if failures:
+        print("  FAILED:", file=out)
+        for msg in failures:
+            print(msg + "\n", file=out)
+    else:
+        print("  SUCCESS", file=out)
+    print(file=out)
+    return not failures, results, ""
+
+
+def main(
+    paths: list[str],
+    run: str | None = None,
+    junit: str | None = None,
+    out: TextIO = sys.stdout,
+    *,
+    lookback_ms: int = LOOKBACK_MS,
+) -> int:
+    """Test each file like ``promtool test rules``; 0 when all pass, 1 otherwise.
+
+    ``lookback_ms=PROMETHEUS2_LOOKBACK_MS`` reproduces Prometheus 2's inclusive lookback boundary.
+    """
+    ok = True
+    report: list[tuple[str, list[GroupResult], str, float]] = []
+    for path in paths:
+        started = time.perf_counter()
+        passed, results, fatal = run_file(path, run, out, lookback_ms)
+        report.append((path, results, fatal, time.perf_counter() - started))
+        ok = ok and passed
+    if junit:
+        write_junit(junit, report)
+    return 0 if ok else 1

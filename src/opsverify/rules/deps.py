@@ -1,0 +1,50 @@
+"""Which metric names a rule expression reads, to decide whether it can be evaluated over all steps at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import promql_parser
+
+_CHILDREN = ("expr", "lhs", "rhs", "param", "vector_selector")
+
+
+def referenced_names(node: Any) -> set[str] | None:
+    """Metric names the expression selects; None when a selector could match any name (``{job="x"}``, regex)."""
+    names: set[str] = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, promql_parser.VectorSelector):
+            name = _selector_name(n)
+            if name is None:
+                return None
+            names.add(name)
+            continue
+        for attr in _CHILDREN:
+            child = getattr(n, attr, None)
+            if child is not None and not isinstance(child, str | int | float):
+                stack.append(child)
+        args = getattr(n, "args", None)
+        if isinstance(args, list | tuple):
+            stack.extend(a for a in args if a is not None)
+    return names
+
+
+def _selector_name(sel: Any) -> str | None:
+    if sel.name:
+        return str(sel.name)
+    if getattr(sel.matchers, "or_matchers", None):
+        return None
+    for m in sel.matchers.matchers:
+        if m.name == "__name__" and str(m.op).endswith("Equal") and "Not" not in str(m.op):
+            return str(m.value)
+    return None
+
+
+def parse_expr(text: str) -> Any:
+    """Parse PromQL with promql_parser; raise ValueError with the parser's message."""
+    try:
+        return promql_parser.parse(text)
+    except Exception as exc:  # promql_parser raises its own (untyped) error
+        raise ValueError(str(exc)) from None

@@ -1,0 +1,167 @@
+"""Prometheus' template functions (template/template.go): queries, labels, regexps, URLs, host names."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from .execute import Func, FuncError
+from .humanize import humanize, humanize1024, humanize_duration, humanize_percentage, humanize_timestamp, to_float
+from .values import GoMap, GoStruct
+
+# query(expr) -> [(labels, value)]; raises an exception whose str() is the query error.
+QueryFunc = Callable[[str], Sequence[tuple[Mapping[str, str], float]]]
+
+
+def make_sample(labels: Mapping[str, str], value: float) -> GoStruct:
+    return GoStruct("template.sample", {"Labels": GoMap(labels), "Value": value}, pointer=True)
+
+
+def _first(v: Any) -> Any:
+    if not isinstance(v, list):
+        raise FuncError(f"wrong type for value; expected template.queryResult; got {type(v).__name__}")
+    if not v:
+        raise FuncError("first() called on vector with no elements")
+    return v[0]
+
+
+def _sample_field(s: Any, name: str) -> Any:
+    if not isinstance(s, GoStruct) or name not in s.fields:
+        raise FuncError("wrong type for value; expected *template.sample")
+    return s.fields[name]
+
+
+def _label(name: str, s: Any) -> str:
+    labels = _sample_field(s, "Labels")
+    return str(labels.get(name, ""))
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise FuncError(f"error parsing regexp: {exc}: `{pattern}`") from None
+
+
+_GO_REPL = re.compile(r"\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))")
+
+
+def re_replace_all(pattern: str, repl: str, text: str) -> str:
+    """Go regexp.ReplaceAllString: ``$1``/``${1}``/``$name`` expand (``$1x`` is group "1x"), ``$$`` is ``$``."""
+    rx = re.compile(pattern) if pattern else re.compile("")
+
+    def expand(m: re.Match[str]) -> str:
+        def one(r: re.Match[str]) -> str:
+            if r.group(1) == "$":
+                return "$"
+            name = r.group(2) or r.group(3)
+            try:
+                value = m.group(int(name)) if name.isdigit() else m.group(name)
+            except IndexError:
+                return ""
+            return value or ""
+
+        return _GO_REPL.sub(one, repl)
+
+    return rx.sub(expand, text)
+
+
+def _split_host_port(hostport: str) -> tuple[str, str] | None:
+    if hostport.startswith("["):
+        m = re.fullmatch(r"\[([^\]]*)\]:([^:]*)", hostport)
+        return (m.group(1), m.group(2)) if m else None
+    if hostport.count(":") != 1:
+        return None
+    host, port = hostport.split(":")
+    return host, port
+
+
+def strip_port(hostport: str) -> str:
+    split = _split_host_port(hostport)
+    return split[0] if split else hostport
+
+
+def _is_ip(host: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def strip_domain(hostport: str) -> str:
+    split = _split_host_port(hostport)
+    host, port = split if split else (hostport, "")
+    if _is_ip(host):
+        return hostport
+    host = host.split(".")[0]
+    if port:
+        return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return host
+
+
+def go_title(s: str) -> str:
+    """strings.Title: upper-case the first letter of every word (letters, digits, _ and ' join words)."""
+    out, prev_sep = [], True
+    for ch in s:
+        out.append(ch.upper() if prev_sep and ch.isalpha() else ch)
+        prev_sep = not (ch.isalnum() or ch == "_" or ch == "'")
+    return "".join(out)
+
+
+def _sort_by_label(label: str, v: Any) -> list[Any]:
+    if not isinstance(v, list):
+        raise FuncError("wrong type for value; expected template.queryResult")
+    return sorted(v, key=lambda s: str(_sample_field(s, "Labels").get(label, "")))
+
+
+def prometheus_funcs(query: QueryFunc | None, external_url: str) -> dict[str, Func]:
+    """The Prometheus function table for one expansion (``query`` runs at the evaluation time)."""
+
+    def run_query(expr: str) -> list[Any]:
+        if query is None:
+            raise FuncError("query is not available here")
+        try:
+            return [make_sample(labels, value) for labels, value in query(expr)]
+        except FuncError:
+            raise
+        except Exception as exc:
+            raise FuncError(str(exc)) from None
+
+    parsed = urllib.parse.urlsplit(external_url)
+    s1, a1 = ["string"], ["any"]
+    return {
+        "query": Func(run_query, s1),
+        "first": Func(_first, a1),
+        "label": Func(_label, ["string", "any"]),
+        "value": Func(lambda s: _sample_field(s, "Value"), a1),
+        "strvalue": Func(lambda s: str(_sample_field(s, "Labels").get("__value__", "")), a1),
+        "sortByLabel": Func(_sort_by_label, ["string", "any"]),
+        "args": Func(lambda *a: GoMap({f"arg{i}": v for i, v in enumerate(a)}, elem="interface {}"), [], "any"),
+        "reReplaceAll": Func(lambda p, r, t: re_replace_all(_compile(p).pattern, r, t), ["string"] * 3),
+        "match": Func(lambda p, s: _compile(p).search(s) is not None, ["string", "string"]),
+        "safeHtml": Func(lambda s: s, s1),
+        "title": Func(go_title, s1),
+        "toUpper": Func(str.upper, s1),
+        "toLower": Func(str.lower, s1),
+        "stripPort": Func(strip_port, s1),
+        "stripDomain": Func(strip_domain, s1),
+        "humanize": Func(humanize, a1),
+        "humanize1024": Func(humanize1024, a1),
+        "humanizeDuration": Func(humanize_duration, a1),
+        "humanizePercentage": Func(humanize_percentage, a1),
+        "humanizeTimestamp": Func(humanize_timestamp, a1),
+        "toTime": Func(lambda v: humanize_timestamp(to_float(v)), a1),
+        "pathPrefix": Func(lambda: parsed.path, []),
+        "externalURL": Func(lambda: external_url, []),
+        "graphLink": Func(lambda e: _link(parsed.path, e, 0), s1),
+        "tableLink": Func(lambda e: _link(parsed.path, e, 1), s1),
+    }
+
+
+def _link(prefix: str, expr: str, tab: int) -> str:
+    return f"{prefix}/graph?g0.expr={urllib.parse.quote_plus(expr)}&g0.tab={tab}"

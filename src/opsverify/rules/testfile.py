@@ -1,0 +1,165 @@
+"""promtool rule-test files (``promtool test rules``): model, validation with ``file:line``, rule_files globbing."""
+
+from __future__ import annotations
+
+import glob
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from opsverify.errors import SourceError
+from opsverify.schema import Converter, Duration
+from opsverify.yamlsrc import LDict, LList, load
+
+from .model import nulls_to_empty
+
+
+@dataclass
+class InputSeries:
+    series: str
+    values: str = ""
+
+
+@dataclass
+class ExpAlert:
+    exp_labels: dict[str, str] = field(default_factory=dict)
+    exp_annotations: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class AlertCase:
+    eval_time: Duration = field(default_factory=lambda: Duration(0))
+    alertname: str = ""
+    exp_alerts: list[ExpAlert] = field(default_factory=list)
+    line: int = field(default=0, init=False)
+    end_line: int = field(default=0, init=False)
+
+
+@dataclass
+class ExpSample:
+    labels: str = ""
+    value: float = 0.0
+    histogram: str = ""
+
+
+@dataclass
+class ExprCase:
+    expr: str = ""
+    eval_time: Duration = field(default_factory=lambda: Duration(0))
+    exp_samples: list[ExpSample] = field(default_factory=list)
+    line: int = field(default=0, init=False)
+    end_line: int = field(default=0, init=False)
+
+
+@dataclass
+class TestGroup:
+    interval: Duration | None = None
+    input_series: list[InputSeries] = field(default_factory=list)
+    alert_rule_test: list[AlertCase] = field(default_factory=list)
+    promql_expr_test: list[ExprCase] = field(default_factory=list)
+    external_labels: dict[str, str] = field(default_factory=dict)
+    external_url: str = ""
+    name: str = ""
+    line: int = field(default=0, init=False)
+    series_lines: list[int] = field(default_factory=list, init=False)
+
+
+@dataclass
+class TestFile:
+    rule_files: list[str] = field(default_factory=list)
+    evaluation_interval: Duration | None = None
+    group_eval_order: list[str] = field(default_factory=list)
+    tests: list[TestGroup] = field(default_factory=list)
+    fuzzy_compare: bool = False
+    path: str = field(default="", init=False)
+    resolved_rule_files: list[str] = field(default_factory=list, init=False)
+    warnings: list[str] = field(default_factory=list, init=False)
+    lines: list[str] = field(default_factory=list, init=False)
+
+    @property
+    def interval_ms(self) -> int:
+        return round((self.evaluation_interval or 60.0) * 1000)
+
+    def group_label(self, index: int) -> str:
+        """The name a test group goes by in ids and messages: its ``name`` or its index."""
+        return self.tests[index].name or str(index)
+
+
+def load_test_file(path: str | Path) -> TestFile:
+    """Read and validate a promtool test file; rule_files are resolved relative to it and globbed."""
+    filename = str(path)
+    raw = nulls_to_empty(load(path))
+    if raw is None:
+        raw = LDict()
+    conv = Converter(filename)
+    tf = conv.dataclass(raw, TestFile, "", 1)
+    tf.path = filename
+    tf.lines = Path(path).read_text(encoding="utf-8").splitlines()
+    _attach_lines(tf, raw)
+    _check(tf, raw)
+    tf.resolved_rule_files, tf.warnings = resolve_rule_files(Path(path).parent, tf.rule_files)
+    return tf
+
+
+def resolve_rule_files(base: Path, patterns: list[str]) -> tuple[list[str], list[str]]:
+    """promtool's resolveAndGlobFilepaths: relative to the test file's directory, globbed (sorted)."""
+    files: list[str] = []
+    warnings: list[str] = []
+    for pattern in patterns:
+        full = pattern if not pattern or os.path.isabs(pattern) else os.path.join(base, pattern)
+        matches = sorted(glob.glob(full))
+        if not matches:
+            warnings.append(f"no file match pattern {full}")
+        files.extend(matches)
+    return files, warnings
+
+
+def _max_line(value: Any) -> int:
+    best = int(getattr(value, "line", 0) or 0)
+    if isinstance(value, dict):
+        for k, v in value.items():
+            best = max(best, value.line_of(k) if isinstance(value, LDict) else 0, _max_line(v))
+    elif isinstance(value, list):
+        for v in value:
+            best = max(best, _max_line(v))
+    return best
+
+
+def _items(raw: Any, key: str) -> LList:
+    value = raw.get(key) if isinstance(raw, dict) else None
+    return value if isinstance(value, LList) else LList()
+
+
+def _attach_lines(tf: TestFile, raw: Any) -> None:
+    groups = _items(raw, "tests")
+    for gi, group in enumerate(tf.tests):
+        graw = groups[gi] if gi < len(groups) else LDict()
+        group.line = groups.line_of(gi)
+        group.series_lines = [int(getattr(s, "line", 0)) for s in _items(graw, "input_series")]
+        cases: list[AlertCase | ExprCase] = [*group.alert_rule_test]
+        rows = [(_items(graw, "alert_rule_test"), i) for i in range(len(group.alert_rule_test))]
+        cases += group.promql_expr_test
+        rows += [(_items(graw, "promql_expr_test"), i) for i in range(len(group.promql_expr_test))]
+        for case, (items, ci) in zip(cases, rows, strict=True):
+            case.line = items.line_of(ci)
+            case.end_line = max(case.line, _max_line(items[ci] if ci < len(items) else None))
+
+
+def _check(tf: TestFile, raw: Any) -> None:
+    seen: set[str] = set()
+    order = _items(raw, "group_eval_order")
+    for i, name in enumerate(tf.group_eval_order):
+        if name in seen:
+            raise SourceError(tf.path, order.line_of(i), f"group name repeated in evaluation order: {name}")
+        seen.add(name)
+    for gi, group in enumerate(tf.tests):
+        for ci, case in enumerate(group.alert_rule_test):
+            if not case.alertname:
+                where = f"tests[{gi}].alert_rule_test[{ci}]"
+                raise SourceError(tf.path, case.line, f"{where}: missing required key 'alertname'")
+        for ci, expr_case in enumerate(group.promql_expr_test):
+            for si, sample in enumerate(expr_case.exp_samples):
+                if sample.histogram:
+                    where = f"tests[{gi}].promql_expr_test[{ci}].exp_samples[{si}].histogram"
+                    raise SourceError(tf.path, expr_case.line, f"{where}: native histograms are not supported")
