@@ -6,6 +6,7 @@ per-check default, an optional ``environments`` list restricting it to some envi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..schema import Duration
@@ -55,15 +56,42 @@ class ComposeEntry(Common):
 
 @dataclass(kw_only=True)
 class HttpExpect:
+    """What a good answer looks like. JSON paths are dotted (``checks.db``, ``items.0``) or ``$.a.b[0]``."""
+
     status: int | list[int] = 200
     json: dict[str, str | int | float | bool] = field(default_factory=dict)
     json_match: dict[str, str] = field(default_factory=dict)
     max_time: Duration | None = None
+    body_regex: list[str] = field(default_factory=list)  # each must be found in the body (re.search, multiline)
+    headers: dict[str, str] = field(default_factory=dict)  # header name -> regex its value must match
+    redirect: str | None = None  # expect a 3xx (not followed) whose Location matches this regex
+    cert_days: int | None = None  # the TLS certificate must stay valid at least this many more days
+    metrics: list[str] = field(default_factory=list)  # Prometheus text format: selectors that must match a sample
+
+    def __post_init__(self) -> None:
+        for pattern in [*self.body_regex, *self.headers.values(), *self.json_match.values(), self.redirect or ""]:
+            _compiles(pattern)
+        if self.cert_days is not None and self.cert_days < 0:
+            raise ValueError("cert_days must be >= 0")
+        for selector in self.metrics:
+            _selector(selector)
+
+
+@dataclass(kw_only=True)
+class Eventually:
+    """Poll until every expectation passes or ``within`` has passed (post-deploy runs)."""
+
+    within: Duration
+    interval: Duration = Duration(2.0)  # noqa: RUF009 - an immutable float
+
+    def __post_init__(self) -> None:
+        if self.interval <= 0 or self.within < self.interval:
+            raise ValueError("eventually: need interval > 0 and within >= interval")
 
 
 @dataclass(kw_only=True)
 class HttpEntry(Common):
-    """An HTTP endpoint: status, JSON fields (dotted paths), response-time budget."""
+    """An HTTP endpoint: status, JSON fields, body, headers, redirects, TLS expiry, metrics, response time."""
 
     name: str
     url: str
@@ -71,8 +99,32 @@ class HttpEntry(Common):
     headers: dict[str, str] = field(default_factory=dict, repr=False)  # may carry tokens
     timeout: Duration | None = None  # default: defaults.timeout
     verify_tls: bool = True
+    follow_redirects: bool = False
+    eventually: Eventually | None = None
     expect: HttpExpect = field(default_factory=HttpExpect)
 
     def __post_init__(self) -> None:
         if not self.url.startswith(("http://", "https://")):
             raise ValueError(f"url must start with http:// or https://, got {self.url!r}")
+        if self.expect.redirect is not None and self.follow_redirects:
+            raise ValueError("expect.redirect checks the redirect itself: it needs follow_redirects: false")
+        if self.expect.cert_days is not None and not self.url.startswith("https://"):
+            raise ValueError("expect.cert_days needs an https:// url")
+
+
+def _compiles(pattern: str) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
+
+
+def _selector(text: str) -> None:
+    import promql_parser
+
+    try:
+        node = promql_parser.parse(text)
+    except Exception as exc:  # promql_parser raises an untyped error
+        raise ValueError(f"bad metric selector {text!r}: {exc}") from None
+    if type(node).__name__ != "VectorSelector":
+        raise ValueError(f'bad metric selector {text!r}: expected name or name{{label="value"}}')

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import functools
 import json
 import re
+import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +17,7 @@ import httpx
 
 from ..inventory import HttpEntry
 from ..verdict import Verdict, quote, shorten
+from . import jsonpath, tls
 
 
 @dataclass
@@ -24,6 +30,9 @@ class HttpFacts:
     body: bytes = b""
     truncated: bool = False  # the body was larger than the limit; only the first part was read
     history: list[int] = field(default_factory=list)  # redirect statuses, when following redirects
+    cert: tls.CertInfo | None = None  # the peer certificate, for https
+    attempts: int = 1  # with `eventually`: how many requests were made
+    polled: float = 0.0  # with `eventually`: seconds from the first request to the last answer
 
     @property
     def content_type(self) -> str:
@@ -31,6 +40,41 @@ class HttpFacts:
 
 
 def gather(
+    entry: HttpEntry,
+    timeout: float,
+    max_body: int,
+    transport: httpx.BaseTransport | None = None,
+    follow_redirects: bool | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> HttpFacts:
+    """One request, or with ``eventually`` one every ``interval`` until every expectation passes or time is up."""
+    follow = entry.follow_redirects if follow_redirects is None else follow_redirects
+    if entry.eventually is None:
+        return fetch(entry, timeout, max_body, transport, follow)
+    started = time.monotonic()
+    deadline = started + entry.eventually.within
+    attempts = 0
+    while True:
+        attempts += 1
+        facts = fetch(entry, timeout, max_body, transport, follow)
+        if all(v.ok for v in verdicts(entry, facts)) or time.monotonic() + entry.eventually.interval > deadline:
+            break
+        sleep(entry.eventually.interval)
+    facts.attempts, facts.polled = attempts, time.monotonic() - started
+    return facts
+
+
+@functools.cache
+def ssl_context(verify: bool) -> ssl.SSLContext:
+    """One SSL context per verify mode for the whole run: building one costs ~20 ms of CPU, per client."""
+    context = ssl.create_default_context()
+    if not verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def fetch(
     entry: HttpEntry,
     timeout: float,
     max_body: int,
@@ -43,12 +87,13 @@ def gather(
         with (
             httpx.Client(
                 timeout=timeout,
-                verify=entry.verify_tls,
+                verify=ssl_context(entry.verify_tls),
                 transport=transport,
                 follow_redirects=follow_redirects,
             ) as client,
             client.stream(entry.method, entry.url, headers=entry.headers) as response,
         ):
+            cert = tls.from_stream(response.extensions.get("network_stream"))
             body, truncated = _read_capped(response, max_body, started + timeout)
             return HttpFacts(
                 url=entry.url,
@@ -58,6 +103,7 @@ def gather(
                 body=body,
                 truncated=truncated,
                 history=[r.status_code for r in response.history],
+                cert=cert,
             )
     except httpx.HTTPError as exc:
         return HttpFacts(url=entry.url, error=describe_error(exc, timeout), elapsed=time.monotonic() - started)
@@ -92,6 +138,23 @@ def describe_error(exc: httpx.HTTPError, timeout: float) -> str:
     return f"{type(exc).__name__}: {shorten(str(exc), 100)}"
 
 
+def judge(fn: Callable[[HttpEntry, HttpFacts], Verdict]) -> Callable[[HttpEntry, HttpFacts], Verdict]:
+    """With ``eventually``: the verdict carries the number of attempts, and its message says so."""
+
+    @functools.wraps(fn)
+    def wrapped(entry: HttpEntry, facts: HttpFacts) -> Verdict:
+        verdict = fn(entry, facts)
+        if entry.eventually is None:
+            return verdict
+        how = "passed on attempt" if verdict.ok else "still failing after"
+        tries = f"{facts.attempts}" if verdict.ok else f"{facts.attempts} attempt{'s' if facts.attempts != 1 else ''}"
+        note = f" (eventually: {how} {tries}, {facts.polled:.1f}s of {entry.eventually.within:g}s)"
+        return dataclasses.replace(verdict, message=verdict.message + note, attempts=facts.attempts)
+
+    return wrapped
+
+
+@judge
 def status(entry: HttpEntry, facts: HttpFacts) -> Verdict:
     if facts.error:
         return Verdict.failed(entry.name, f"{entry.method} {entry.url}: {facts.error}")
@@ -99,9 +162,10 @@ def status(entry: HttpEntry, facts: HttpFacts) -> Verdict:
     if facts.status in wanted:
         return Verdict.passed(entry.name, f"HTTP {facts.status}")
     expected = " or ".join(str(w) for w in wanted)
-    return Verdict.failed(entry.name, f"status is {facts.status}, expected {expected}; body: {_preview(facts)}")
+    return Verdict.failed(entry.name, f"status is {facts.status}, expected {expected}; body: {preview(facts)}")
 
 
+@judge
 def response_time(entry: HttpEntry, facts: HttpFacts) -> Verdict:
     budget = entry.expect.max_time
     if facts.error:
@@ -111,6 +175,7 @@ def response_time(entry: HttpEntry, facts: HttpFacts) -> Verdict:
     return Verdict.passed(entry.name, f"responded in {facts.elapsed:.2f}s")
 
 
+@judge
 def json_fields(entry: HttpEntry, facts: HttpFacts) -> Verdict:
     doc, problem = parse_json(facts)
     if problem:
@@ -121,13 +186,13 @@ def json_fields(entry: HttpEntry, facts: HttpFacts) -> Verdict:
         if not found:
             wrong.append(f"{path} is missing, expected {quote(expected)}")
         elif got != expected:
-            wrong.append(f"{path} is {_show(got)}, expected {quote(expected)}")
+            wrong.append(f"{path} is {show(got)}, expected {quote(expected)}")
     for path, pattern in entry.expect.json_match.items():
         found, got = lookup(doc, path)
         if not found:
             wrong.append(f"{path} is missing, expected a match for /{pattern}/")
         elif not re.search(pattern, got if isinstance(got, str) else json.dumps(got)):
-            wrong.append(f"{path} is {_show(got)}, expected a match for /{pattern}/")
+            wrong.append(f"{path} is {show(got)}, expected a match for /{pattern}/")
     if wrong:
         return Verdict.failed(entry.name, "; ".join(wrong))
     return Verdict.passed(entry.name, "JSON fields as expected")
@@ -146,28 +211,27 @@ def parse_json(facts: HttpFacts) -> tuple[Any, str | None]:
         return json.loads(facts.body.decode("utf-8")), None
     except (UnicodeDecodeError, ValueError):
         kind = facts.content_type or "no content-type"
-        return None, f"body is not JSON ({kind}, {len(facts.body)} bytes): {_preview(facts)}"
+        return None, f"body is not JSON ({kind}, {len(facts.body)} bytes): {preview(facts)}"
 
 
 def lookup(doc: Any, path: str) -> tuple[bool, Any]:
-    """Dotted path into JSON: ``status``, ``checks.db``, ``items.0.name``."""
-    node = doc
-    for part in path.split("."):
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.lstrip("-").isdigit() and -len(node) <= int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return False, None
-    return True, node
+    """A JSON path (dotted or ``$.a.b[0]``, see :mod:`opsverify.probes.jsonpath`) into ``doc``."""
+    return jsonpath.lookup(doc, path)
 
 
-def _show(value: Any) -> str:
+def show(value: Any) -> str:
     return quote(value) if isinstance(value, str) else shorten(json.dumps(value), 80)
 
 
-def _preview(facts: HttpFacts) -> str:
+def preview(facts: HttpFacts) -> str:
     if not facts.body:
         return "(empty)"
     text = facts.body[:400].decode("utf-8", errors="replace")
     return repr(shorten(text, 80))
+
+
+def verdicts(entry: HttpEntry, facts: HttpFacts) -> list[Verdict]:
+    """Every judgement that applies to ``entry`` (what ``eventually`` waits for)."""
+    from .httpexpect import JUDGES
+
+    return [check(entry, facts) for applies, check in JUDGES if applies(entry)]
