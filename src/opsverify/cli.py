@@ -51,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--report-dir", default="reports", help="where report.html and junit.xml go (default: ./reports)")
     run.add_argument("--html", help="HTML report path (default: REPORT_DIR/report.html)")
     run.add_argument("--junit", help="JUnit XML path (default: REPORT_DIR/junit.xml)")
+    run.add_argument("--concurrency", type=int, help="network probes in flight at once (default: inventory, 64)")
     run.add_argument("--no-lab", action="store_true", help="without -i: do not bring the lab up, use the local host")
     run.set_defaults(handler=_run)
 
@@ -125,6 +126,7 @@ def _run(args: argparse.Namespace, extra: list[str]) -> int:
         "ignore::pytest.PytestAssertRewriteWarning",
         *(["--env", args.env] if args.env else []),
         *(["--fail-on", args.fail_on] if args.fail_on else []),
+        *(["--concurrency", str(args.concurrency)] if args.concurrency else []),
         *(["-m", args.suite] if args.suite != "all" else []),
         *extra,
     ]

@@ -1,0 +1,7 @@
+"""`python -m opsverify` is the `opsverify` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
