@@ -11,7 +11,16 @@ from opsverify.promql import results
 from opsverify.promql.aggregations import eval_aggregate
 from opsverify.promql.binary import eval_binary
 from opsverify.promql.functions import call_function
-from opsverify.promql.model import Grid, MatrixData, ScalarData, StringData, Value, VectorData
+from opsverify.promql.model import (
+    Grid,
+    MatrixData,
+    ScalarData,
+    StringData,
+    Value,
+    VectorData,
+    drop_name,
+    finish_names,
+)
 from opsverify.promql.selectors import matrix_selector, vector_selector
 from opsverify.promql.storage import Storage
 from opsverify.promql.subquery import eval_subquery
@@ -31,16 +40,20 @@ def parse(expr: str) -> Any:
 class Evaluator:
     """Evaluates parsed nodes over a grid against one storage."""
 
-    def __init__(self, storage: Storage, lookback_ms: int, subquery_step_ms: int) -> None:
+    def __init__(self, storage: Storage, lookback_ms: int, subquery_step_ms: int, delayed: bool) -> None:
         self.storage = storage
         self.lookback_ms = lookback_ms
         self.subquery_step_ms = subquery_step_ms
+        self.delayed_name_removal = delayed
 
     def eval(self, node: Any, grid: Grid) -> Value:
         handler = HANDLERS.get(type(node).__name__)
         if handler is None:
             raise PromQLError(f"unsupported expression node {type(node).__name__}")
-        return handler(self, node, grid)
+        value = handler(self, node, grid)
+        if self.delayed_name_removal:
+            return value
+        return drop_names_now(value, grid.n)
 
     def vector(self, node: Any, grid: Grid) -> VectorData:
         value = self.eval(node, grid)
@@ -59,6 +72,17 @@ class Evaluator:
         if not isinstance(value, MatrixData):
             raise PromQLError(f"expected range vector, got {type(value).__name__}")
         return value
+
+
+def drop_names_now(value: Value, n: int) -> Value:
+    """Without delayed name removal, a node that drops ``__name__`` drops it at once (Prometheus' default)."""
+    if isinstance(value, VectorData) and any(r.drop_name for r in value.rows):
+        return VectorData(finish_names(value.rows, n))
+    if isinstance(value, MatrixData):
+        for s in value.series:
+            if s.drop_name:
+                s.labels, s.drop_name = drop_name(s.labels), False
+    return value
 
 
 def _number(ev: Evaluator, node: Any, grid: Grid) -> Value:
@@ -110,10 +134,20 @@ HANDLERS: dict[str, Handler] = {
 class Engine:
     """Instant and range queries with Prometheus 3 semantics over a :class:`Storage`."""
 
-    def __init__(self, storage: Storage, lookback_ms: int = 300_000, subquery_step_ms: int = 60_000) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        lookback_ms: int = 300_000,
+        subquery_step_ms: int = 60_000,
+        *,
+        delayed_name_removal: bool = False,
+    ) -> None:
+        """``subquery_step_ms`` is the step of subqueries written without one (``x[5m:]``), Prometheus'
+        evaluation interval. ``delayed_name_removal`` is Prometheus 3's feature flag of that name (on in
+        promqltest): ``__name__`` is then dropped at the end of the query instead of at each function."""
         self.storage = storage
         self.lookback_ms = lookback_ms
-        self._ev = Evaluator(storage, lookback_ms, subquery_step_ms)
+        self._ev = Evaluator(storage, lookback_ms, subquery_step_ms, delayed_name_removal)
         self.annotations: list[tuple[str, str]] = []
 
     def instant(self, expr: str | Any, t_ms: int) -> InstantVector | Scalar | String | RangeResult:

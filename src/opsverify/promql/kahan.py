@@ -18,9 +18,17 @@ def kahan_inc(inc: float, total: float, c: float) -> tuple[float, float]:
 
 
 def kahan_sum(values: Iterable[float]) -> float:
+    """Kahan-Neumaier sum (the increment is inlined: this is the hot loop of *_over_time and regressions)."""
     total, c = 0.0, 0.0
     for v in values:
-        total, c = kahan_inc(v, total, c)
+        t = total + v
+        if t - t != 0.0:  # inf or nan
+            c = 0.0 if math.isinf(t) else c + ((total - t) + v if abs(total) >= abs(v) else (v - t) + total)
+        elif abs(total) >= abs(v):
+            c += (total - t) + v
+        else:
+            c += (v - t) + total
+        total = t
     if math.isinf(total):
         return total
     return total + c

@@ -10,7 +10,8 @@ import promql_parser
 from opsverify.promql.values import STALE_NAN, Labels, PromQLError, UnsupportedError, make_labels
 
 _NUM = r"(?:[+-]?(?:inf|nan|(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?))"
-_TERM = re.compile(rf"^(?P<a>{_NUM})(?:(?P<op>[+-])(?P<b>{_NUM}))?x(?P<n>\d+)$", re.IGNORECASE)
+_UNSIGNED = r"(?:inf|nan|(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)"
+_TERM = re.compile(rf"^(?P<a>{_NUM})(?:(?P<op>[+-])(?P<b>{_UNSIGNED}))?x(?P<n>\d+)$", re.IGNORECASE)
 _BLANKS = re.compile(r"^_x(?P<n>\d+)$")
 _NUMBER = re.compile(rf"^{_NUM}$", re.IGNORECASE)
 

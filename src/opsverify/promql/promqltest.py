@@ -20,7 +20,7 @@ from opsverify.promql.promqltest_check import Mismatch, check_annotations, check
 from opsverify.promql.promqltest_parse import ClearCmd, EvalCmd, LoadCmd, parse_file
 from opsverify.promql.promqltest_taint import Tainted, load_block
 from opsverify.promql.storage import Storage
-from opsverify.promql.values import InstantVector, PromQLError, RangeResult, Scalar, UnsupportedError
+from opsverify.promql.values import InstantVector, PromQLError, Sample, Scalar, UnsupportedError
 
 
 @dataclass
@@ -46,13 +46,18 @@ def run_file(path: str) -> FileResult:
         result.failures.append(str(exc))
         return result
     storage, tainted = Storage(), Tainted()
-    engine = Engine(storage)
+    engine = Engine(storage, delayed_name_removal=True)
     for cmd in cmds:
         if isinstance(cmd, ClearCmd):
             storage.clear()
             tainted.clear()
         elif isinstance(cmd, LoadCmd):
-            load_block(storage, tainted, cmd, path)
+            try:
+                load_block(storage, tainted, cmd, path)
+            except SourceError as exc:
+                result.failed += 1
+                result.failures.append(str(exc))
+                return result
         else:
             _run_eval(engine, tainted, cmd, result)
     return result
@@ -129,8 +134,6 @@ def _range_mode(engine: Engine, cmd: EvalCmd, node: Any, value: Any) -> None:
         if isinstance(value, Scalar):
             compare(cmd, Scalar(samples[0][1], t))
         else:
-            from opsverify.promql.values import Sample
-
             compare(cmd, InstantVector([Sample(lbl, v, t) for lbl, v in samples], t))
     except (Mismatch, IndexError) as exc:
         raise Mismatch(f"range mode: {exc}") from None
@@ -157,10 +160,6 @@ def main(paths: list[str], out: TextIO = sys.stdout, verbose: bool = False) -> i
         total.unsupported.update(r.unsupported)
     print(f"TOTAL: {_summary(total)}", file=out)
     return 1 if total.failed else 0
-
-
-def _unused(x: RangeResult) -> None:  # pragma: no cover - keeps the import for typing readers
-    del x
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -95,6 +95,8 @@ def parse_file(text: str, file: str) -> list[Command]:
                 raise PromQLError(f"invalid command {line!r}")
         except (PromQLError, ValueError) as exc:
             raise SourceError(file, i + 1, str(exc)) from None
+        except SourceError as exc:
+            raise SourceError(file, exc.line, exc.message) from None
     return cmds
 
 

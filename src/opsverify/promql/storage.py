@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from opsverify.errors import SourceError
 from opsverify.promql.notation import expand_values, parse_selector_labels, parse_series_line
-from opsverify.promql.values import Labels, PromQLError, make_labels
+from opsverify.promql.values import Labels, PromQLError, UnsupportedError, make_labels
 
 
 @dataclass
@@ -55,6 +55,8 @@ class Storage:
                 continue
             try:
                 labels, values = parse_series_line(line)
+            except UnsupportedError as exc:
+                raise UnsupportedError(f"{file or '<load>'}:{first_line + offset}: {exc}") from None
             except PromQLError as exc:
                 raise SourceError(file or "<load>", first_line + offset, str(exc)) from None
             self._add_values(labels, values, interval_ms)

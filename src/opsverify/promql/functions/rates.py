@@ -6,7 +6,7 @@ import itertools
 import math
 
 from opsverify.promql.functions.windows import RangeFn, Window
-from opsverify.promql.kahan import kahan_inc
+from opsverify.promql.kahan import kahan_sum
 from opsverify.promql.values import PromQLError
 
 
@@ -71,20 +71,17 @@ def idelta(w: Window) -> float | None:
 
 
 def linear_regression(ts: list[int], vs: list[float], intercept_t: int) -> tuple[float, float]:
+    """Least squares with compensated sums, as Prometheus' linearRegression."""
     n = float(len(vs))
-    sx = cx = sy = cy = sxy = cxy = sx2 = cx2 = 0.0
-    const_y = all(v == vs[0] for v in vs[1:])
-    for t, v in zip(ts, vs, strict=True):
-        x = (t - intercept_t) / 1e3
-        sx, cx = kahan_inc(x, sx, cx)
-        sy, cy = kahan_inc(v, sy, cy)
-        sxy, cxy = kahan_inc(x * v, sxy, cxy)
-        sx2, cx2 = kahan_inc(x * x, sx2, cx2)
-    if const_y:
+    if all(v == vs[0] for v in vs[1:]):
         if math.isinf(vs[0]):
             return math.nan, math.nan
         return 0.0, vs[0]
-    sx, sy, sxy, sx2 = sx + cx, sy + cy, sxy + cxy, sx2 + cx2
+    xs = [(t - intercept_t) / 1e3 for t in ts]
+    sx = kahan_sum(xs)
+    sy = kahan_sum(vs)
+    sxy = kahan_sum([x * v for x, v in zip(xs, vs, strict=True)])
+    sx2 = kahan_sum([x * x for x in xs])
     cov = sxy - sx * sy / n
     var = sx2 - sx * sx / n
     slope = cov / var if var != 0 else (math.nan if cov == 0 else math.copysign(math.inf, cov))
