@@ -9,10 +9,11 @@ from typing import Any
 
 from opsverify.errors import SourceError
 from opsverify.schema import Converter, Duration
-from opsverify.yamlsrc import LDict, LList, load
+from opsverify.yamlsrc import LDict, LList
 
 from .deps import parse_expr
 from .template import check_alert_text
+from .yamltext import load
 
 _LABEL = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 _METRIC = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")

@@ -10,9 +10,10 @@ from typing import Any
 
 from opsverify.errors import SourceError
 from opsverify.schema import Converter, Duration
-from opsverify.yamlsrc import LDict, LList, load
+from opsverify.yamlsrc import LDict, LList
 
 from .model import nulls_to_empty
+from .yamltext import load
 
 
 @dataclass
