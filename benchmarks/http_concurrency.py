@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.integration.core.servers import black_hole, http_server  # noqa: E402
+from tests.integration.core.servers import black_hole, http_server
 
 TOTAL, DEAD, TIMEOUT = 200, 40, 2
 

@@ -6,12 +6,13 @@ State lives in ``config.stash[STATE]``; the report hooks are in :mod:`opsverify.
 from __future__ import annotations
 
 import os
+from dataclasses import is_dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from . import kindtable, kinds, masking
+from . import kinds, kindtable, masking
 from .check import CheckFailure, start_recording, stop_recording
 from .errors import InventoryError
 from .paths import default_inventory
@@ -109,6 +110,7 @@ def _marker(item: pytest.Item) -> pytest.Mark:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _deselect_empty_sections(config, items)
     for item in items:
         marker = item.get_closest_marker("opsverify")
         if marker is None:
@@ -121,6 +123,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.stash[SEVERITY] = severity
         name = str(getattr(target, "name", ""))
         item.user_properties.extend([("target", name), ("severity", severity), ("kind", marker.args[0])])
+
+
+def _deselect_empty_sections(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A check whose inventory section is empty is not applicable: deselect it rather than report a skip."""
+    empty = [i for i in items if i.get_closest_marker("opsverify") is not None and not is_dataclass(_target(i))]
+    if empty:
+        config.hook.pytest_deselected(items=empty)
+        items[:] = [i for i in items if i not in empty]
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import functools
 import json
 import re
 import ssl

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import socket
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Iterator
 
 ROUTES: dict[str, tuple[int, str, bytes]] = {
     "/ok": (200, "application/json", b'{"status": "healthy", "version": "2.0.1"}'),
@@ -19,7 +19,7 @@ ROUTES: dict[str, tuple[int, str, bytes]] = {
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         status, ctype, body = ROUTES.get(self.path.split("?")[0], (404, "text/plain", b"not found"))
         self.send_response(status)
         self.send_header("Content-Type", ctype)

@@ -138,3 +138,10 @@ def test_unknown_environment_in_options_exits_4(suite):
 def test_verdict_bool_and_helpers():
     assert Verdict.passed("t") and not Verdict.failed("t", "bad")
     assert Verdict.failed("t", "bad", ["x"]).message == "t: bad"
+
+
+def test_checks_for_an_empty_section_are_deselected_not_skipped(suite):
+    suite.makefile(".yml", empty="version: 1\nhttp: []\n")
+    result = suite.runpytest("--inventory", "empty.yml", "-p", "no:cacheprovider")
+    result.assert_outcomes(deselected=2)
+    assert "skipped" not in result.stdout.str()
