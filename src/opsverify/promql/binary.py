@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from opsverify.promql.arith import ARITH, SET_OPS, elem_op, scalar_op
 from opsverify.promql.matching import Matching, vector_binop
 from opsverify.promql.model import Grid, Row, ScalarData, Value, VectorData, merge_rows
-from opsverify.promql.values import PromQLError, UnsupportedError
+from opsverify.promql.values import PromQLError
 
 if TYPE_CHECKING:
     from opsverify.promql.engine import Evaluator
@@ -17,7 +17,6 @@ def eval_binary(ev: Evaluator, node: Any, grid: Grid) -> Value:
     op = str(node.op)
     mod = node.modifier
     return_bool = bool(mod is not None and mod.return_bool)
-    _refuse_fill(mod)
     lhs = ev.eval(node.lhs, grid)
     rhs = ev.eval(node.rhs, grid)
     if isinstance(lhs, ScalarData) and isinstance(rhs, ScalarData):
@@ -32,12 +31,6 @@ def eval_binary(ev: Evaluator, node: Any, grid: Grid) -> Value:
             return VectorData(_set_op(op, lhs.rows, rhs.rows, matching, grid.n))
         return VectorData(vector_binop(op, lhs.rows, rhs.rows, matching, return_bool, grid.n))
     raise PromQLError(f"binary expression must contain only scalar and instant vector types (operator {op})")
-
-
-def _refuse_fill(mod: Any) -> None:
-    fill = getattr(mod, "fill_values", None) if mod is not None else None
-    if fill is not None and (fill.lhs is not None or fill.rhs is not None):
-        raise UnsupportedError("fill modifiers are not supported")
 
 
 def _vector_scalar(op: str, vec: VectorData, svals: list[float], *, swap: bool, return_bool: bool) -> Value:

@@ -16,6 +16,8 @@ class Matching:
     on: bool
     names: frozenset[str]
     include: tuple[str, ...]
+    fill_lhs: float | None = None
+    fill_rhs: float | None = None
 
     @classmethod
     def from_modifier(cls, mod: Any, op: str) -> Matching:
@@ -26,7 +28,10 @@ class Matching:
         matching = mod.matching
         on = matching is not None and str(matching.type).endswith("Include")
         names = frozenset(matching.labels) if matching is not None else frozenset()
-        return cls(card, on, names, tuple(mod.group_labels or ()))
+        fill = getattr(mod, "fill_values", None)
+        fill_lhs = None if fill is None else fill.lhs
+        fill_rhs = None if fill is None else fill.rhs
+        return cls(card, on, names, tuple(mod.group_labels or ()), fill_lhs, fill_rhs)
 
     def signature(self, labels: Labels) -> Labels:
         if self.on:
@@ -64,25 +69,51 @@ def _check_one_side(rows: list[Row], m: Matching, n: int) -> dict[Labels, list[R
 
 
 def vector_binop(op: str, lhs: list[Row], rhs: list[Row], m: Matching, return_bool: bool, n: int) -> list[Row]:
+    """Match rows once by signature, then compute per step; fill modifiers supply a missing side."""
     if m.card == "ManyToMany":
         raise PromQLError("many-to-many only allowed for set operators")
     swap = m.card == "OneToMany"
     many, one = (rhs, lhs) if swap else (lhs, rhs)
     groups = _check_one_side(one, m, n)
-    out: list[Row] = []
-    claimed: dict[tuple[Labels, Labels], list[bool]] = {}
+    pairing = _Pairing(op, m, return_bool, swap, n)
+    many_present: dict[Labels, list[bool]] = {}
     for row in many:
         sig = m.signature(row.labels)
+        covered = [False] * n
         for other in groups.get(sig, ()):
-            vals, matched = _pair_values(op, row, other, swap, return_bool, n)
-            if not any(matched):
-                continue
-            labels = _result_labels(row.labels, other.labels, op, m)
-            key = (sig, () if m.card == "OneToOne" else labels)
-            _claim(claimed, key, matched, m.card)
+            matched = pairing.add(sig, row.vals, other.vals, row.labels, other.labels)
+            covered = [a or b for a, b in zip(covered, matched, strict=True)]
+        if m.fill_rhs is not None:
+            fill = [m.fill_rhs if v is not None and not c else None for v, c in zip(row.vals, covered, strict=True)]
+            pairing.add(sig, row.vals, fill, row.labels, sig)
+        present = many_present.setdefault(sig, [False] * n)
+        for i, v in enumerate(row.vals):
+            present[i] = present[i] or v is not None
+    if m.fill_lhs is not None:
+        for other in one:
+            sig = m.signature(other.labels)
+            seen = many_present.get(sig, [False] * n)
+            fill = [m.fill_lhs if v is not None and not c else None for v, c in zip(other.vals, seen, strict=True)]
+            pairing.add(sig, fill, other.vals, sig, other.labels)
+    return merge_rows(pairing.out, n)
+
+
+class _Pairing:
+    """Accumulates result rows of matched (many, one) value lists and checks match uniqueness per step."""
+
+    def __init__(self, op: str, m: Matching, return_bool: bool, swap: bool, n: int) -> None:
+        self.op, self.m, self.return_bool, self.swap, self.n = op, m, return_bool, swap, n
+        self.out: list[Row] = []
+        self.claimed: dict[tuple[Labels, Labels], list[bool]] = {}
+
+    def add(self, sig: Labels, many: list[float | None], one: list[float | None], ml: Labels, ol: Labels) -> list[bool]:
+        vals, matched = _pair_values(self.op, many, one, self.swap, self.return_bool, self.n)
+        if any(matched):
+            labels = _result_labels(ml, ol, self.op, self.m)
+            _claim(self.claimed, (sig, () if self.m.card == "OneToOne" else labels), matched, self.m.card)
             if any(v is not None for v in vals):
-                out.append(Row(labels, vals, return_bool))
-    return merge_rows(out, n)
+                self.out.append(Row(labels, vals, self.return_bool))
+        return matched
 
 
 def _claim(
@@ -103,12 +134,12 @@ def _claim(
 
 
 def _pair_values(
-    op: str, row: Row, other: Row, swap: bool, return_bool: bool, n: int
+    op: str, many: list[float | None], one: list[float | None], swap: bool, return_bool: bool, n: int
 ) -> tuple[list[float | None], list[bool]]:
     vals: list[float | None] = [None] * n
     matched = [False] * n
     for i in range(n):
-        a, b = row.vals[i], other.vals[i]
+        a, b = many[i], one[i]
         if a is None or b is None:
             continue
         matched[i] = True

@@ -6,7 +6,8 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from opsverify.promql.model import Grid, Row, ScalarData, Value, VectorData
-from opsverify.promql.values import Labels, PromQLError, UnsupportedError
+from opsverify.promql.values import Labels, PromQLError, go_g
+from opsverify.promql.xxhash import sample_offset
 
 if TYPE_CHECKING:
     from opsverify.promql.engine import Evaluator
@@ -18,6 +19,8 @@ def _k_values(ev: Evaluator, node: Any, grid: Grid) -> list[float]:
     param = ev.eval(node.param, grid)
     if not isinstance(param, ScalarData):
         raise PromQLError("expected scalar parameter")
+    if not any(math.isnan(k) for k in param.vals) and max(param.vals) < 1:
+        return [0.0] * grid.n
     for k in param.vals:
         if math.isnan(k):
             raise PromQLError("Parameter value is NaN")
@@ -39,7 +42,7 @@ def eval_k_aggregate(ev: Evaluator, node: Any, grid: Grid, op: str) -> Value:
     from opsverify.promql.aggregations import group_labels
 
     if op == "limit_ratio":
-        raise UnsupportedError("limit_ratio is not supported (it samples by Prometheus' internal label hash)")
+        return _limit_ratio(ev, node, grid)
     ks = _k_values(ev, node, grid)
     vec = ev.vector(node.expr, grid)
     groups: dict[Labels, list[int]] = {}
@@ -69,3 +72,33 @@ def eval_k_aggregate(ev: Evaluator, node: Any, grid: Grid, op: str) -> Value:
             if any(v is not None for v in out_vals[m])
         ]
     )
+
+
+def _limit_ratio(ev: Evaluator, node: Any, grid: Grid) -> Value:
+    """Keep a deterministic share of series, chosen by Prometheus' label-set hash."""
+    param = ev.eval(node.param, grid)
+    if not isinstance(param, ScalarData):
+        raise PromQLError("expected scalar parameter")
+    ratios = param.vals
+    if all(r == 0 for r in ratios):
+        return VectorData([])
+    if any(math.isnan(r) for r in ratios):
+        raise PromQLError("Ratio value is NaN")
+    if max(ratios) > 1:
+        grid.warn(f"PromQL warning: ratio value should be between -1 and 1, got {go_g(max(ratios))}, capping to 1")
+    if min(ratios) < -1:
+        grid.warn(f"PromQL warning: ratio value should be between -1 and 1, got {go_g(min(ratios))}, capping to -1")
+    rows = []
+    for row in ev.vector(node.expr, grid).rows:
+        offset = sample_offset(row.labels)
+        vals = [
+            v if v is not None and _keep(max(-1.0, min(1.0, r)), offset) else None
+            for v, r in zip(row.vals, ratios, strict=True)
+        ]
+        if any(v is not None for v in vals):
+            rows.append(Row(row.labels, vals, row.drop_name))
+    return VectorData(rows)
+
+
+def _keep(ratio: float, offset: float) -> bool:
+    return (ratio >= 0 and offset < ratio) or (ratio < 0 and offset >= 1.0 + ratio)

@@ -80,8 +80,8 @@ def test_unsupported_features_are_refused_not_answered() -> None:
     storage = Storage()
     with pytest.raises(UnsupportedError, match="native histograms are not supported"):
         storage.load("h {{schema:0 sum:1 count:1}}")
-    with pytest.raises(UnsupportedError):
-        Engine(storage).instant("limit_ratio(0.5, up)", 0)
+    with pytest.raises(UnsupportedError, match="info"):
+        Engine(storage).instant("info(up)", 0)
 
 
 def test_stale_marker_ends_a_series() -> None:

@@ -9,6 +9,7 @@ import pytest
 from opsverify.promql import Engine, InstantVector, Storage
 from opsverify.promql.functions.labelfuncs import go_expand
 from opsverify.promql.regex import go_regex
+from opsverify.promql.xxhash import xxh64
 
 
 @pytest.fixture
@@ -102,3 +103,23 @@ def test_go_template_expansion() -> None:
 def test_go_regex_translation() -> None:
     assert go_regex("a(?i)b") == "a(?i:b)"
     assert go_regex("[[:digit:]]+") == "[0-9]+"
+
+
+def test_xxhash64_known_vectors() -> None:
+    assert xxh64(b"") == 0xEF46DB3751D8E999
+    assert xxh64(b"abc") == 0x44BC2CF5AD770999
+    assert xxh64(b"Nobody inspects the spammish repetition") == 0xFBCEA83C8A378BF1
+
+
+def test_limit_ratio_complements(engine: Engine) -> None:
+    kept = one(engine, "limit_ratio(0.5, v)", 0)
+    rest = one(engine, "limit_ratio(-0.5, v)", 0)
+    assert set(kept) | set(rest) == set(one(engine, "v", 0))
+    assert not set(kept) & set(rest)
+
+
+def test_fill_modifier(engine: Engine) -> None:
+    # Nothing matches: each side meets the fill value for the other (1 + 100 on both).
+    result = one(engine, 'g + fill(100) v{a="x-1"}', 0)
+    assert result == {"[('i', 'a')]": 101.0, "[('a', 'x-1')]": 101.0}
+    assert one(engine, 'g + fill_left(100) v{a="x-1"}', 0) == {"[('a', 'x-1')]": 101.0}
