@@ -86,9 +86,9 @@ def humanize_duration(i: Any) -> str:
     if abs(v) >= 1:
         sign = "-" if v < 0 else ""
         v = abs(v)
-        total = int(v)
-        seconds, minutes = total % 60, (total // 60) % 60
-        hours, days = (total // 3600) % 24, total // 86400
+        total = go_int64(v)
+        seconds, minutes = _rem(total, 60), _rem(_quo(total, 60), 60)
+        hours, days = _rem(_quo(total, 3600), 24), _quo(total, 86400)
         if days:
             return f"{sign}{days}d {hours}h {minutes}m {seconds}s"
         if hours:
@@ -98,6 +98,23 @@ def humanize_duration(i: Any) -> str:
         return f"{sign}{g4(v)}s"
     v, prefix = _scale_up(v)
     return f"{g4(v)}{prefix}s"
+
+
+def go_int64(v: float) -> int:
+    """Go's int64(float64) on amd64: truncation, and the "integer indefinite" value when out of range."""
+    if not -(2.0**63) <= v < 2.0**63:
+        return -(2**63)
+    return int(v)
+
+
+def _quo(a: int, b: int) -> int:
+    """Go integer division (truncates toward zero)."""
+    q = abs(a) // abs(b)
+    return q if (a >= 0) == (b >= 0) else -q
+
+
+def _rem(a: int, b: int) -> int:
+    return a - b * _quo(a, b)
 
 
 def humanize_percentage(i: Any) -> str:
@@ -115,7 +132,9 @@ def go_time_string(seconds: float) -> str:
     """fmt.Sprint of a UTC time.Time at millisecond precision (model.Time): ``1970-01-01 00:00:01.5 +0000 UTC``."""
     nanos = seconds * 1e9
     if not -(2**63) <= nanos <= 2**63 - 1:
-        raise FuncError(f"{format_float(seconds, 'v', None)} cannot be represented as a nanoseconds timestamp")
+        raise FuncError(
+            f"{format_float(seconds, 'v', None)} cannot be represented as a nanoseconds timestamp since it overflows int64"
+        )
     ms = int(int(nanos) / 1_000_000)
     when = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=ms)
     frac = f".{ms % 1000:03d}".rstrip("0").rstrip(".")

@@ -1,4 +1,4 @@
-"""Shared helpers for the rules tests: the promtool peer and the shared rule corpora."""
+"""Helpers for the rules tests: the promtool peer and the shared rule corpora (skip, or fail under CI=true)."""
 
 from __future__ import annotations
 
