@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from . import stack
+from . import readiness, stack
 from .engine import LabError, ensure_engine
 
 
 def up(start_engine: bool = True) -> None:
     ensure_engine(start=start_engine)
+    readiness.before_stack()
     stack.up()
+    readiness.up()
 
 
 def down() -> None:
+    readiness.down()
     ensure_engine(start=False)
     stack.down()
 

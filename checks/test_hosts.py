@@ -1,0 +1,53 @@
+"""Runbook: `df -h` under 90 %, `free -m`, `uptime`, `ss -tln`, `ls -l .env`, `crontab -l`, `ps`, a command's output."""
+
+import pytest
+
+from opsverify.check import expect
+from opsverify.probes import hosts
+
+pytestmark = [pytest.mark.readiness]
+
+
+@pytest.mark.opsverify("hosts", severity="critical")
+def test_host_reachable(target, facts):
+    expect(hosts.reachable(target, facts))
+
+
+@pytest.mark.opsverify("hosts", severity="critical", where=lambda t: t.disks)
+def test_host_disks(target, facts):
+    expect(hosts.disks(target, facts))
+
+
+@pytest.mark.opsverify("hosts", severity="warning", where=lambda t: t.memory is not None)
+def test_host_memory(target, facts):
+    expect(hosts.memory(target, facts))
+
+
+@pytest.mark.opsverify("hosts", severity="warning", where=lambda t: t.load is not None)
+def test_host_load(target, facts):
+    expect(hosts.load(target, facts))
+
+
+@pytest.mark.opsverify("hosts", severity="critical", where=lambda t: t.ports)
+def test_host_ports(target, facts):
+    expect(hosts.ports(target, facts))
+
+
+@pytest.mark.opsverify("hosts", severity="critical", where=lambda t: t.files)
+def test_host_files(target, facts):
+    expect(hosts.files(target, facts))
+
+
+@pytest.mark.opsverify("hosts", severity="critical", where=lambda t: t.cron)
+def test_host_cron(target, facts):
+    expect(hosts.cron(target, facts))
+
+
+@pytest.mark.opsverify("hosts", severity="critical", where=lambda t: t.processes)
+def test_host_processes(target, facts):
+    expect(hosts.processes(target, facts))
+
+
+@pytest.mark.opsverify("hosts", severity="critical", where=lambda t: t.commands)
+def test_host_commands(target, facts):
+    expect(hosts.commands(target, facts))
