@@ -150,22 +150,30 @@ class Engine:
         self._ev = Evaluator(storage, lookback_ms, subquery_step_ms, delayed_name_removal)
         self.annotations: list[tuple[str, str]] = []
 
-    def instant(self, expr: str | Any, t_ms: int) -> InstantVector | Scalar | String | RangeResult:
-        """Evaluate ``expr`` at ``t_ms``; a range-vector expression returns its samples as a RangeResult."""
+    def instant(
+        self, expr: str | Any, t_ms: int, *, pin_at_ms: int | None = None
+    ) -> InstantVector | Scalar | String | RangeResult:
+        """Evaluate ``expr`` at ``t_ms``; a range-vector expression returns its samples as a RangeResult.
+
+        ``pin_at_ms`` reads every selector and subquery written without ``@`` (outside subqueries) as if
+        written ``@ pin_at_ms``, the check promqltest adds to each instant eval."""
         node = parse(expr) if isinstance(expr, str) else expr
-        grid = Grid([t_ms], t_ms, t_ms)
+        grid = Grid([t_ms], t_ms, t_ms, 0, pin_at_ms)
         value = self._ev.eval(node, grid)
         self.annotations = grid.annotations
         return results.instant_result(value, t_ms)
 
-    def range(self, expr: str | Any, start_ms: int, end_ms: int, step_ms: int) -> RangeResult:
+    def range(
+        self, expr: str | Any, start_ms: int, end_ms: int, step_ms: int, *, pin_at_ms: int | None = None
+    ) -> RangeResult:
         """Evaluate ``expr`` at start, start+step, ... <= end, like a Prometheus range query."""
         if step_ms <= 0:
             raise PromQLError("zero or negative query resolution step widths are not accepted")
         if end_ms < start_ms:
             raise PromQLError("end timestamp must not be before start time")
         node = parse(expr) if isinstance(expr, str) else expr
-        grid = Grid(list(range(start_ms, end_ms + 1, step_ms)), start_ms, end_ms, step_ms if end_ms > start_ms else 0)
+        steps = list(range(start_ms, end_ms + 1, step_ms))
+        grid = Grid(steps, start_ms, end_ms, step_ms if end_ms > start_ms else 0, pin_at_ms)
         value = self._ev.eval(node, grid)
         self.annotations = grid.annotations
         return results.range_result(value, grid.steps)

@@ -65,14 +65,12 @@ class Grid:
     q_start: int
     q_end: int
     q_step: int = 0
+    pin: int | None = None  # selectors/subqueries without @ read as if written "@ pin" (promqltest's @ check)
     annotations: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def n(self) -> int:
         return len(self.steps)
-
-    def at(self, t: int) -> Grid:
-        return Grid([t], self.q_start, self.q_end, self.q_step, self.annotations)
 
     def warn(self, text: str) -> None:
         if ("warn", text) not in self.annotations:

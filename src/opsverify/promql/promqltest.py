@@ -84,10 +84,10 @@ def _parse(cmd: EvalCmd) -> Any:
         raise _Unsupported("syntax promql-parser cannot parse") from None
 
 
-def _query(engine: Engine, cmd: EvalCmd, node: Any) -> InstantVector | Scalar | Any:
+def _query(engine: Engine, cmd: EvalCmd, node: Any, t: int, pin: int | None) -> InstantVector | Scalar | Any:
     if cmd.is_range:
         return engine.range(node, cmd.start, cmd.end, cmd.step)
-    return engine.instant(node, cmd.end)
+    return engine.instant(node, t, pin_at_ms=pin)
 
 
 def _eval(engine: Engine, tainted: Tainted, cmd: EvalCmd) -> None:
@@ -95,8 +95,58 @@ def _eval(engine: Engine, tainted: Tainted, cmd: EvalCmd) -> None:
     reason = tainted.reason(node)
     if reason:
         raise _Unsupported(reason)
+    for t, pin in _variants(cmd, node):
+        try:
+            _eval_once(engine, cmd, node, t, pin)
+        except Mismatch as exc:
+            if pin is None:
+                raise
+            raise Mismatch(
+                f"with every selector pinned '@ {pin / 1000:g}', evaluated at {t / 1000:g}s: {exc}"
+            ) from None
+
+
+def _variants(cmd: EvalCmd, node: Any) -> list[tuple[int, int | None]]:
+    """The eval itself, then promqltest's @-modifier variants: selectors pinned at the eval time, other times."""
+    t = cmd.end
+    if cmd.is_range or _calls(node) & _AT_UNSAFE:
+        return [(t, None)]
+    times = [-1000, 0, 1000] if t == 0 else [-10 * t, 0, int(t / 5), t, 10 * t]
+    return [(t, None)] + [(et, t) for et in times]
+
+
+_AT_UNSAFE = {
+    "days_in_month",
+    "day_of_month",
+    "day_of_week",
+    "day_of_year",
+    "end",
+    "hour",
+    "minute",
+    "month",
+    "year",
+    "predict_linear",
+    "range",
+    "start",
+    "step",
+    "time",
+    "timestamp",
+}
+
+
+def _calls(node: Any) -> set[str]:
+    found = {node.func.name} if type(node).__name__ == "Call" else set()
+    children = [getattr(node, a, None) for a in ("expr", "lhs", "rhs", "param", "vector_selector")]
+    children += list(getattr(node, "args", None) or [])
+    for child in children:
+        if child is not None and type(child).__module__.startswith("promql_parser"):
+            found |= _calls(child)
+    return found
+
+
+def _eval_once(engine: Engine, cmd: EvalCmd, node: Any, t: int, pin: int | None) -> None:
     try:
-        value = _query(engine, cmd, node)
+        value = _query(engine, cmd, node, t, pin)
     except UnsupportedError as exc:
         raise _Unsupported(str(exc)) from None
     except PromQLError as exc:
@@ -109,7 +159,7 @@ def _eval(engine: Engine, tainted: Tainted, cmd: EvalCmd) -> None:
     check_annotations(cmd, engine.annotations)
     compare(cmd, value)
     if not cmd.is_range and _range_check_applies(cmd, value):
-        _range_mode(engine, cmd, node, value)
+        _range_mode(engine, cmd, node, value, t, pin)
 
 
 def _range_check_applies(cmd: EvalCmd, value: Any) -> bool:
@@ -120,11 +170,10 @@ def _range_check_applies(cmd: EvalCmd, value: Any) -> bool:
     return isinstance(value, InstantVector | Scalar)
 
 
-def _range_mode(engine: Engine, cmd: EvalCmd, node: Any, value: Any) -> None:
+def _range_mode(engine: Engine, cmd: EvalCmd, node: Any, value: Any, t: int, pin: int | None) -> None:
     """promqltest also runs an instant eval as a range query around t and checks the middle step."""
-    t = cmd.end
     try:
-        res = engine.range(node, t - 60_000, t + 60_000, 60_000)
+        res = engine.range(node, t - 60_000, t + 60_000, 60_000, pin_at_ms=pin)
     except PromQLError as exc:
         raise Mismatch(f"error in range mode: {exc}") from None
     samples = []

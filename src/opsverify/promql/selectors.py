@@ -64,7 +64,7 @@ def at_time(node: Any, grid: Grid) -> int | None:
     """The fixed evaluation time of an ``@`` modifier, or None."""
     at = getattr(node, "at", None)
     if at is None:
-        return None
+        return grid.pin
     kind = str(at.type).rsplit(".", 1)[-1]
     if kind == "Start":
         return grid.q_start

@@ -24,7 +24,7 @@ def eval_subquery(ev: Evaluator, node: Any, grid: Grid) -> Value:
     if start <= lo:
         start += step
     inner_steps = list(range(start, max(ends) + 1, step))
-    inner = Grid(inner_steps, grid.q_start, grid.q_end, grid.q_step, grid.annotations)
+    inner = Grid(inner_steps, grid.q_start, grid.q_end, grid.q_step, None, grid.annotations)
     value = ev.vector(node.expr, inner) if inner_steps else None
     series = []
     for row in value.rows if value is not None else []:
