@@ -111,7 +111,7 @@ def format_go_float(v: float) -> str:
     if math.isinf(v):
         return "+Inf" if v > 0 else "-Inf"
     text = format(Decimal(repr(v)), "f")
-    return "0" if text in ("-0", "0") and v == 0 and math.copysign(1, v) > 0 else text
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _count_values(ev: Evaluator, node: Any, grid: Grid) -> Value:

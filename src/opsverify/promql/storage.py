@@ -35,6 +35,7 @@ class Storage:
 
     def __init__(self) -> None:
         self._series: dict[Labels, StoredSeries] = {}
+        self._sorted: list[StoredSeries] | None = None
 
     def add(self, labels: Mapping[str, str], samples: Iterable[tuple[int, float]]) -> None:
         """Append or merge samples (a later value at the same timestamp wins); keeps them sorted."""
@@ -44,6 +45,7 @@ class Storage:
         series = self._series.get(key)
         if series is None:
             series = self._series[key] = StoredSeries(key)
+            self._sorted = None
         for t, v in samples:
             series.put(int(t), float(v))
 
@@ -72,10 +74,13 @@ class Storage:
 
     def clear(self) -> None:
         self._series.clear()
+        self._sorted = None
 
     def select(self, match: Callable[[Labels], bool]) -> list[StoredSeries]:
         """All series whose labels satisfy ``match``, in label order."""
-        return [s for key, s in sorted(self._series.items()) if match(key)]
+        if self._sorted is None:
+            self._sorted = [s for _, s in sorted(self._series.items())]
+        return [s for s in self._sorted if match(s.labels)]
 
     def __len__(self) -> int:
         return len(self._series)

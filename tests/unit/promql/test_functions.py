@@ -123,3 +123,8 @@ def test_fill_modifier(engine: Engine) -> None:
     result = one(engine, 'g + fill(100) v{a="x-1"}', 0)
     assert result == {"[('i', 'a')]": 101.0, "[('a', 'x-1')]": 101.0}
     assert one(engine, 'g + fill_left(100) v{a="x-1"}', 0) == {"[('a', 'x-1')]": 101.0}
+
+
+def test_count_values_labels_are_go_floats(engine: Engine) -> None:
+    result = one(engine, 'count_values("v", vector(1) or label_replace(vector(-3), "x", "y", "", ""))', 0)
+    assert result == {"[('v', '1')]": 1.0, "[('v', '-3')]": 1.0}

@@ -159,7 +159,6 @@ FUNCTIONS: dict[str, Handler] = {
     "quantile_over_time": _quantile_over_time,
     "predict_linear": _predict_linear,
     "double_exponential_smoothing": _smoothing,
-    "holt_winters": _smoothing,
     **{name: _math(fn) for name, fn in el.MATH.items()},
     **{name: _date(fn) for name, fn in el.DATES.items()},
     "clamp": _clamp,
