@@ -128,3 +128,10 @@ def test_fill_modifier(engine: Engine) -> None:
 def test_count_values_labels_are_go_floats(engine: Engine) -> None:
     result = one(engine, 'count_values("v", vector(1) or label_replace(vector(-3), "x", "y", "", ""))', 0)
     assert result == {"[('v', '1')]": 1.0, "[('v', '-3')]": 1.0}
+
+
+def test_round_like_go(engine: Engine) -> None:
+    assert value(engine, "round(vector(2.5))", 0) == 3
+    assert value(engine, "round(vector(-2.5))", 0) == -2
+    assert value(engine, "round(vector(17), -5)", 0) == 15
+    assert math.isnan(value(engine, "round(vector(1.5), 0)", 0))

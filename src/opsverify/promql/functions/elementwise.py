@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+from opsverify.promql.arith import div
+
 Float1 = Callable[[float], float]
 
 
@@ -94,10 +96,11 @@ def go_min(a: float, b: float) -> float:
 
 
 def round_to(v: float, to_nearest: float) -> float:
-    inverse = 1.0 / to_nearest if to_nearest != 0 else math.inf
-    if math.isnan(v) or math.isinf(v):
-        return v
-    return math.floor(v * inverse + 0.5) / inverse
+    """Go: math.Floor(v*inverse+0.5) / inverse, with inverse = 1/to_nearest (round(x, 0) is NaN)."""
+    inverse = div(1.0, to_nearest)
+    x = v * inverse + 0.5
+    floored = x if math.isinf(x) or math.isnan(x) else float(math.floor(x))
+    return div(floored, inverse)
 
 
 def _civil(seconds: float) -> tuple[int, int, int, int, int, int]:
