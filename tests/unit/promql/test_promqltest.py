@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
+
 from opsverify.promql.promqltest import main, run_file
 from opsverify.promql.promqltest_check import almost_equal
 from opsverify.promql.values import STALE_NAN
@@ -125,3 +127,19 @@ def test_float_comparison_like_promqltest() -> None:
     assert not almost_equal(STALE_NAN, float("nan"))
     assert almost_equal(STALE_NAN, STALE_NAN)
     assert not almost_equal(0.0, 1e-300)
+
+
+def test_floor_test_skips_without_shared_dir_but_fails_under_ci(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from . import test_conformance
+
+    monkeypatch.setenv("OPSVERIFY_SHARED", str(tmp_path / "absent"))
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        test_conformance.test_every_file_in_the_shared_dir_has_a_floor()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception):
+        test_conformance.test_every_file_in_the_shared_dir_has_a_floor()
+    with pytest.raises(pytest.fail.Exception):
+        test_conformance.test_passing_cases_stay_above_floor("staleness.test")
