@@ -179,11 +179,26 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.user_properties = [(k, masking.mask(str(v))) for k, v in report.user_properties]
     severity = item.stash.get(SEVERITY, None)
     state = item.config.stash[STATE]
+    if severity is not None and report.failed:
+        _apply_waiver(state, item.name, report)
     if severity is not None:  # opsverify checks count towards --fail-on
         state.record(report, severity)
     elif report.failed:  # any other failing test fails the run as usual
         state.other_failures += 1
     return report
+
+
+def _apply_waiver(state: RunState, check_id: str, report: Any) -> None:
+    """An active waiver turns the failure into a visible "waived" (xfail); an expired one only adds a note."""
+    waiver = state.waiver_for(check_id)
+    if waiver is None:
+        return
+    if waiver.active(state.today):
+        report.outcome = "skipped"
+        report.wasxfail = f"waived: {waiver.describe()}"
+    else:
+        note = f"    waiver expired on {waiver.expires.isoformat()}, so this failure counts: {waiver.reason}"
+        report.longrepr = CheckRepr(str(report.fspath), f"{report.longrepr}\n{note}")
 
 
 class CheckRepr:

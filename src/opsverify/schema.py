@@ -9,6 +9,7 @@ Unknown keys, wrong types, bad durations and missing fields raise :class:`~opsve
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import difflib
 import types
 import typing
@@ -115,6 +116,8 @@ class Converter:
     def _scalar(self, value: Any, tp: Any, path: str, line: int) -> Any:
         if tp is Duration:
             return self._duration(value, path, line)
+        if tp is datetime.date:
+            return self._date(value, path, line)
         if tp is bool:
             if isinstance(value, bool):
                 return value
@@ -141,6 +144,16 @@ class Converter:
         else:  # pragma: no cover - a model uses a type this converter does not know
             raise TypeError(f"schema: unsupported field type {tp!r}")
         raise self.fail(line, path, f"expected {_type_name(tp)}, got {_describe(value)}")
+
+    def _date(self, value: Any, path: str, line: int) -> datetime.date:
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return value
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise self.fail(line, path, f"expected a date like 2026-12-31, got {_describe(value)}")
 
     def _duration(self, value: Any, path: str, line: int) -> Duration:
         if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
@@ -175,6 +188,8 @@ def _unknown_key(key: str, known: list[str]) -> str:
 def _type_name(tp: Any) -> str:
     if tp is Duration:
         return "a duration"
+    if tp is datetime.date:
+        return "a date"
     if dataclasses.is_dataclass(tp):
         return "a mapping"
     if get_origin(tp) is list:

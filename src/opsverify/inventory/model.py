@@ -9,6 +9,7 @@ from .entries import ComposeEntry, ContainerEntry, HttpEntry
 from .hosts import HostEntry
 from .monitoring import AlertmanagerEntry, GrafanaEntry, PrometheusEntry
 from .readiness import BackupEntry, LogEntry, SecretsEntry
+from .waivers import Waiver
 
 
 @dataclass(kw_only=True)
@@ -51,6 +52,7 @@ class Inventory:
     alertmanager: list[AlertmanagerEntry] = field(default_factory=list)
     grafana: list[GrafanaEntry] = field(default_factory=list)
     rules: RulesSection = field(default_factory=RulesSection)
+    waivers: list[Waiver] = field(default_factory=list)
     # Set by the loader, not read from YAML:
     source: str = field(default="", metadata={"key": "__source__"})
     environment: str | None = field(default=None, metadata={"key": "__environment__"})

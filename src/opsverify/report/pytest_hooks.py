@@ -76,6 +76,10 @@ def summary_html(state: RunState) -> list[str]:
         )
         colour = _COLOURS[severity]
         out.append(f'<h3 style="color:{colour}">{severity}: {len(failed)} failed</h3><ul>{items}</ul>')
+    notes = state.waiver_lines()
+    if notes:
+        items = "".join(f"<li>{escape(mask(n.removeprefix('opsverify: ')))}</li>" for n in notes)
+        out.append(f"<h3>Waivers</h3><ul>{items}</ul>")
     if state.inventory is not None:
         rows = "".join(
             f"<tr><td>{escape(name)}</td><td>{escape(', '.join(str(getattr(e, 'name', '?')) for e in entries))}</td></tr>"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..inventory import Inventory, load_inventory
+from ..inventory.waivers import Waiver, find
 from ..kinds import Context
 from ..prefetch import Prefetcher
 from ..severity import SEVERITIES, at_least
@@ -28,6 +30,8 @@ class RunState:
     inventory: Inventory | None = None
     outcomes: dict[str, Outcome] = field(default_factory=dict)
     other_failures: int = 0  # failing tests that are not opsverify checks: never downgraded by --fail-on
+    today: datetime.date = field(default_factory=datetime.date.today)
+    used_waivers: dict[int, Waiver] = field(default_factory=dict)
     _prefetcher: Prefetcher | None = None
     _context: Context | None = None
 
@@ -46,6 +50,12 @@ class RunState:
         assert self._prefetcher is not None, "inventory not loaded"
         return self._prefetcher
 
+    def waiver_for(self, check_id: str) -> Waiver | None:
+        waiver = find(self.inventory.waivers, check_id) if self.inventory else None
+        if waiver is not None:
+            self.used_waivers[id(waiver)] = waiver
+        return waiver
+
     def record(self, report: Any, severity: str) -> None:
         """Fold one pytest phase report (setup/call/teardown) into the item's outcome; failure wins."""
         props = dict(report.user_properties)
@@ -53,7 +63,10 @@ class RunState:
             report.nodeid,
             Outcome(report.nodeid, severity, target=str(props.get("target", "")), kind=str(props.get("kind", ""))),
         )
-        if report.failed:
+        if report.skipped and hasattr(report, "wasxfail"):
+            outcome.outcome = "waived"
+            outcome.message = str(report.wasxfail)
+        elif report.failed:
             outcome.outcome = "failed"
             crash = getattr(report.longrepr, "reprcrash", None)
             outcome.message = (
@@ -63,7 +76,7 @@ class RunState:
                 if report.longrepr
                 else ""
             )
-        elif report.skipped and outcome.outcome != "failed":
+        elif report.skipped and outcome.outcome not in ("failed", "waived"):
             outcome.outcome = "skipped"
 
     def failures_at_or_above(self, threshold: str | None = None) -> list[Outcome]:
@@ -89,6 +102,24 @@ class RunState:
             lines.append(
                 f"opsverify: {below} failed check(s) below --fail-on {self.fail_on} do not fail the run; see the report"
             )
+        return lines + self.waiver_lines()
+
+    def waiver_lines(self) -> list[str]:
+        """Every waived failure, every expired waiver and every waiver that matched nothing, by name."""
+        lines = [
+            f"opsverify: WAIVED {o.nodeid.split('::')[-1]}: {o.message.removeprefix('waived: ')}"
+            for o in self.outcomes.values()
+            if o.outcome == "waived"
+        ]
+        for waiver in self.inventory.waivers if self.inventory else []:
+            if not waiver.active(self.today):
+                lines.append(
+                    f"opsverify: EXPIRED waiver {waiver.check!r} ({waiver.expires.isoformat()}): its failures count again"
+                )
+            elif id(waiver) not in self.used_waivers:
+                lines.append(
+                    f"opsverify: UNUSED waiver {waiver.check!r}: no failing check matched it; remove it when done"
+                )
         return lines
 
     def close(self) -> None:

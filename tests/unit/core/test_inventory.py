@@ -56,7 +56,9 @@ def test_opsverify_env_variable_picks_environment(inv):
 
 def test_unknown_environment_is_an_error_with_known_names(inv):
     path = inv(BASE)
-    with pytest.raises(InventoryError, match=r"inventory.yml:2: unknown environment 'qa' \(known: production, staging\)"):
+    with pytest.raises(
+        InventoryError, match=r"inventory.yml:2: unknown environment 'qa' \(known: production, staging\)"
+    ):
         load_inventory(path, env="qa", environ={})
 
 
@@ -90,11 +92,20 @@ def test_environment_vars_are_not_in_the_repr(inv):
         ("- a\n", "inventory.yml:1: the inventory must be a mapping"),
         ("version: 2\n", "inventory.yml:1: unsupported inventory version 2"),
         ("version: 1\ncontainer: []\n", "inventory.yml:2: unknown key 'container' (did you mean 'containers'?)"),
-        ("version: 1\ncontainers:\n  - name: a\n    max_restarts: many\n", "inventory.yml:4: containers[0].max_restarts: expected an integer"),
-        ("version: 1\nhttp:\n  - name: a\n    url: ftp://x\n", "inventory.yml:3: http[0]: url must start with http:// or https://"),
+        (
+            "version: 1\ncontainers:\n  - name: a\n    max_restarts: many\n",
+            "inventory.yml:4: containers[0].max_restarts: expected an integer",
+        ),
+        (
+            "version: 1\nhttp:\n  - name: a\n    url: ftp://x\n",
+            "inventory.yml:3: http[0]: url must start with http:// or https://",
+        ),
         ("version: 1\nhttp:\n  - url: http://x\n", "inventory.yml:3: http[0]: missing required key 'name'"),
         ("version: 1\ndefaults:\n  timeout: forever\n", "inventory.yml:3: defaults.timeout: bad duration 'forever'"),
-        ("version: 1\ncontainers:\n  - name: a\n    severity: fatal\n", "inventory.yml:4: containers[0].severity: 'fatal' is not one of"),
+        (
+            "version: 1\ncontainers:\n  - name: a\n    severity: fatal\n",
+            "inventory.yml:4: containers[0].severity: 'fatal' is not one of",
+        ),
     ],
 )
 def test_bad_inventories_fail_with_file_line_and_reason(inv, tmp_path, text, message):

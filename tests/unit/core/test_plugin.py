@@ -49,7 +49,9 @@ STATE_DOWN: set[str] = set()
 
 @pytest.fixture
 def suite(pytester, monkeypatch):
-    monkeypatch.setitem(kindtable.KINDS, "fake", Kind("fake", lambda ctx: active(ctx, ctx.inventory.containers), _gather))
+    monkeypatch.setitem(
+        kindtable.KINDS, "fake", Kind("fake", lambda ctx: active(ctx, ctx.inventory.containers), _gather)
+    )
     GATHERED.clear()
     STATE_DOWN.clear()
     pytester.makefile(".yml", inventory=INVENTORY)
@@ -105,7 +107,9 @@ def test_fail_on_never_hides_an_ordinary_failing_test(suite):
 def test_summary_line_counts_by_severity(suite):
     STATE_DOWN.update({"web-2", "db"})
     result = run(suite, "--fail-on", "critical")
-    result.stdout.fnmatch_lines(["opsverify: PASS: 3 passed, 2 failed (by severity: warning 1, info 1); 0 at or above*"])
+    result.stdout.fnmatch_lines(
+        ["opsverify: PASS: 3 passed, 2 failed (by severity: warning 1, info 1); 0 at or above*"]
+    )
 
 
 def test_bad_inventory_is_a_usage_error_with_file_line(suite):
@@ -145,3 +149,58 @@ def test_checks_for_an_empty_section_are_deselected_not_skipped(suite):
     result = suite.runpytest("--inventory", "empty.yml", "-p", "no:cacheprovider")
     result.assert_outcomes(deselected=2)
     assert result.parseoutcomes().get("skipped") is None
+
+
+def _waivers(suite, *lines):
+    suite.makefile(".yml", inventory=INVENTORY + "waivers:\n" + "".join(lines))
+
+
+def test_active_waiver_turns_a_failure_into_a_visible_waived(suite):
+    STATE_DOWN.add("web-1")
+    _waivers(
+        suite, "  - check: test_up[web-1]\n    reason: INC-42 disk swap\n    expires: 2999-01-01\n    owner: ops\n"
+    )
+    result = run(suite)
+    assert result.ret == 0
+    result.assert_outcomes(passed=4, xfailed=1)
+    result.stdout.fnmatch_lines(
+        ["opsverify: WAIVED test_up[[]web-1[]]: INC-42 disk swap (waiver until 2999-01-01, owner ops)"]
+    )
+
+
+def test_expired_waiver_no_longer_applies_and_says_so(suite):
+    STATE_DOWN.add("web-1")
+    _waivers(suite, "  - check: test_*[web-1]\n    reason: old\n    expires: 2020-01-01\n")
+    result = run(suite)
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(
+        ["*waiver expired on 2020-01-01, so this failure counts: old", "opsverify: EXPIRED waiver 'test_*[[]web-1[]]'*"]
+    )
+
+
+def test_waiver_that_matches_no_failure_is_reported(suite):
+    _waivers(suite, "  - check: test_up[db]\n    reason: flaky\n    expires: 2999-01-01\n")
+    result = run(suite)
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["opsverify: UNUSED waiver 'test_up[[]db[]]': no failing check matched it*"])
+
+
+@pytest.mark.parametrize(
+    ("waiver", "message"),
+    [
+        (
+            "  - check: x\n    reason: r\n    expires: soon\n",
+            "inventory.yml:11: waivers[0].expires: expected a date like 2026-12-31",
+        ),
+        ("  - check: x\n    reason: r\n", "inventory.yml:9: waivers[0]: missing required key 'expires'"),
+        (
+            "  - check: x\n    reason: ' '\n    expires: 2030-01-01\n",
+            "inventory.yml:9: waivers[0]: a waiver needs a reason",
+        ),
+    ],
+)
+def test_bad_waivers_stop_the_run(suite, waiver, message):
+    _waivers(suite, waiver)
+    result = run(suite)
+    assert result.ret == 4
+    assert f"ERROR: {message}" in result.stderr.str()

@@ -37,7 +37,9 @@ def error(text):
 
 def test_converts_nested_values():
     out = convert("name: x\ntimeout: 1m\nstatus: [200, 204]\ninner:\n  - url: http://a\n    retries: 3\ntags: {a: b}\n")
-    assert out == Outer(name="x", timeout=Duration(60), status=[200, 204], inner=[Inner(url="http://a", retries=3)], tags={"a": "b"})
+    assert out == Outer(
+        name="x", timeout=Duration(60), status=[200, 204], inner=[Inner(url="http://a", retries=3)], tags={"a": "b"}
+    )
 
 
 def test_unknown_key_names_line_path_and_suggestion():
