@@ -76,6 +76,7 @@ def summary_html(state: RunState) -> list[str]:
         )
         colour = _COLOURS[severity]
         out.append(f'<h3 style="color:{colour}">{severity}: {len(failed)} failed</h3><ul>{items}</ul>')
+    out.append(_sections_table(state))
     notes = state.waiver_lines()
     if notes:
         items = "".join(f"<li>{escape(mask(n.removeprefix('opsverify: ')))}</li>" for n in notes)
@@ -88,3 +89,20 @@ def summary_html(state: RunState) -> list[str]:
         )
         out.append(f"<h3>Inventory</h3><table><tr><th>Section</th><th>Entries</th></tr>{rows}</table>")
     return out
+
+
+def _sections_table(state: RunState) -> str:
+    """Checks per section (containers, http, hosts, ...): passed / failed / waived, failures first."""
+    counts: dict[str, dict[str, int]] = {}
+    for o in state.outcomes.values():
+        row = counts.setdefault(o.kind or "other", {"passed": 0, "failed": 0, "waived": 0, "skipped": 0})
+        row[o.outcome] = row.get(o.outcome, 0) + 1
+    order = sorted(counts, key=lambda k: (-counts[k]["failed"], k))
+    rows = "".join(
+        f"<tr><td>{escape(k)}</td><td>{counts[k]['passed']}</td>"
+        f'<td style="color:{"#c0392b" if counts[k]["failed"] else "inherit"}">{counts[k]["failed"]}</td>'
+        f"<td>{counts[k]['waived']}</td></tr>"
+        for k in order
+    )
+    head = "<tr><th>Section</th><th>Passed</th><th>Failed</th><th>Waived</th></tr>"
+    return f"<h3>By section</h3><table>{head}{rows}</table>"
