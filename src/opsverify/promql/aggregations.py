@@ -97,10 +97,14 @@ def _aggregate(rows: list[Row], mod: Any, n: int, fn: Callable[[list[float], int
     out = []
     for key, members in _groups(rows, mod).items():
         vals: list[float | None] = []
+        drop = False
         for i in range(n):
-            vs = [v for r in members if (v := r.vals[i]) is not None]
-            vals.append(fn(vs, i) if vs else None)
-        out.append(Row(key, vals, any(r.drop_name for r in members)))
+            present = [r for r in members if r.vals[i] is not None]
+            if present:
+                # Like Prometheus, the group's name-drop flag is that of the last step it has a value at.
+                drop = any(r.drop_name for r in present)
+            vals.append(fn([r.vals[i] for r in present], i) if present else None)  # type: ignore[misc]
+        out.append(Row(key, vals, drop))
     return VectorData(out)
 
 
