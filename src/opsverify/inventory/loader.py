@@ -48,7 +48,24 @@ def load_inventory(path: str | Path, env: str | None = None, environ: Mapping[st
     data = interpolate(raw, variables, filename, on_use, skip=frozenset({"environments"}))
     data["__environment__"] = env_name
     data["__source__"] = filename
-    return Converter(filename, InventoryError).dataclass(data, Inventory, "", line_of(data, 1))
+    inventory = Converter(filename, InventoryError).dataclass(data, Inventory, "", line_of(data, 1))
+    _unique_names(data, inventory, filename)
+    return inventory
+
+
+def _unique_names(data: Any, inventory: Inventory, filename: str) -> None:
+    """Names are the targets in test ids and messages: within a section they must be unique."""
+    for section, entries in inventory.sections().items():
+        seen: dict[str, int] = {}
+        raw = data.get(section) or []
+        for index, entry in enumerate(entries):
+            name = str(getattr(entry, "name", ""))
+            line = raw.line_of(index) if hasattr(raw, "line_of") else 0
+            if name in seen:
+                raise InventoryError(
+                    filename, line, f"{section}[{index}]: duplicate name {name!r} (first at line {seen[name]})"
+                )
+            seen[name] = line
 
 
 def _variables(

@@ -101,6 +101,10 @@ def test_environment_vars_are_not_in_the_repr(inv):
             "inventory.yml:3: http[0]: url must start with http:// or https://",
         ),
         ("version: 1\nhttp:\n  - url: http://x\n", "inventory.yml:3: http[0]: missing required key 'name'"),
+        (
+            "version: 1\nhttp:\n  - {name: a, url: 'http://x'}\n  - {name: a, url: 'http://y'}\n",
+            "inventory.yml:4: http[1]: duplicate name 'a' (first at line 3)",
+        ),
         ("version: 1\ndefaults:\n  timeout: forever\n", "inventory.yml:3: defaults.timeout: bad duration 'forever'"),
         (
             "version: 1\ncontainers:\n  - name: a\n    severity: fatal\n",
