@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field
 
@@ -176,5 +177,10 @@ def _go_unquote(text: str) -> str:
     if len(text) >= 2 and text[0] == text[-1] == "`":
         return text[1:-1]
     if len(text) >= 2 and text[0] == text[-1] == '"':
-        return bytes(text[1:-1], "utf-8").decode("unicode_escape")
+        try:
+            value = ast.literal_eval(text)  # Go's and Python's escapes agree for double-quoted literals
+        except (ValueError, SyntaxError):
+            value = None
+        if isinstance(value, str):
+            return value
     raise PromQLError("expected string literal not valid - check that the string is correctly quoted")
