@@ -39,39 +39,35 @@ def _sort_key(op: str, v: float) -> tuple[int, float]:
 
 
 def eval_k_aggregate(ev: Evaluator, node: Any, grid: Grid, op: str) -> Value:
+    """topk/bottomk/limitk per step and group; an instant query keeps the order Prometheus returns."""
     from opsverify.promql.aggregations import group_labels
 
     if op == "limit_ratio":
         return _limit_ratio(ev, node, grid)
     ks = _k_values(ev, node, grid)
-    vec = ev.vector(node.expr, grid)
+    rows = ev.vector(node.expr, grid).rows
     groups: dict[Labels, list[int]] = {}
-    for idx, row in enumerate(vec.rows):
+    for idx, row in enumerate(rows):
         groups.setdefault(group_labels(row.labels, node.modifier), []).append(idx)
-    out_vals: list[list[float | None]] = [[None] * grid.n for _ in vec.rows]
+    out_vals: list[list[float | None]] = [[None] * grid.n for _ in rows]
     order: list[int] = []
     for i in range(grid.n):
-        k = int(min(ks[i], len(vec.rows)))
-        if k < 1:
-            continue
-        for members in groups.values():
-            present = [m for m in members if vec.rows[m].vals[i] is not None]
-            if op != "limitk":
-                present.sort(key=lambda m: _sort_key(op, vec.rows[m].vals[i] or 0.0))
-            for m in present[:k]:
-                out_vals[m][i] = vec.rows[m].vals[i]
-                if grid.n == 1:
-                    order.append(m)
+        k = int(min(ks[i], len(rows)))
+        for members in groups.values() if k >= 1 else ():
+            for m in _pick(op, rows, members, i, k):
+                out_vals[m][i] = rows[m].vals[i]
+                order.append(m)
     if grid.n != 1:
-        order = list(range(len(vec.rows)))
-    rows = [vec.rows[m] for m in order]
-    return VectorData(
-        [
-            Row(r.labels, out_vals[m], r.drop_name)
-            for m, r in zip(order, rows, strict=True)
-            if any(v is not None for v in out_vals[m])
-        ]
-    )
+        order = list(range(len(rows)))
+    kept = [m for m in order if any(v is not None for v in out_vals[m])]
+    return VectorData([Row(rows[m].labels, out_vals[m], rows[m].drop_name) for m in kept])
+
+
+def _pick(op: str, rows: list[Row], members: list[int], i: int, k: int) -> list[int]:
+    present = [m for m in members if rows[m].vals[i] is not None]
+    if op != "limitk":
+        present.sort(key=lambda m: _sort_key(op, rows[m].vals[i] or 0.0))
+    return present[:k]
 
 
 def _limit_ratio(ev: Evaluator, node: Any, grid: Grid) -> Value:
