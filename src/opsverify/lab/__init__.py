@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import readiness, stack
+from . import monitoring, readiness, stack
 from .engine import LabError, ensure_engine
 
 
@@ -11,9 +11,11 @@ def up(start_engine: bool = True) -> None:
     readiness.before_stack()
     stack.up()
     readiness.up()
+    monitoring.up()
 
 
 def down() -> None:
+    monitoring.down()
     readiness.down()
     ensure_engine(start=False)
     stack.down()
@@ -21,7 +23,7 @@ def down() -> None:
 
 def status() -> list[str]:
     ensure_engine(start=False)
-    return stack.status()
+    return stack.status() + monitoring.status()
 
 
 __all__ = ["LabError", "down", "ensure_engine", "status", "up"]

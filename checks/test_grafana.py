@@ -1,0 +1,29 @@
+"""Runbook: Grafana answers, its datasources and dashboards are there and work, admin/admin no longer logs in."""
+
+import pytest
+
+from opsverify.check import expect
+from opsverify.probes import grafana
+
+pytestmark = [pytest.mark.readiness]
+
+
+@pytest.mark.smoke
+@pytest.mark.opsverify("grafana", severity="critical")
+def test_grafana_healthy(target, facts):
+    expect(grafana.healthy(target, facts))
+
+
+@pytest.mark.opsverify("grafana", severity="critical")
+def test_grafana_datasources(target, facts):
+    expect(grafana.datasources(target, facts))
+
+
+@pytest.mark.opsverify("grafana", severity="warning", where=lambda t: bool(t.dashboards))
+def test_grafana_dashboards(target, facts):
+    expect(grafana.dashboards(target, facts))
+
+
+@pytest.mark.opsverify("grafana", severity="critical", where=lambda t: t.default_admin_refused)
+def test_grafana_default_admin_refused(target, facts):
+    expect(grafana.default_admin_refused(target, facts))

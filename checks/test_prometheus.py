@@ -1,0 +1,62 @@
+"""Runbook: Prometheus is healthy and ready, every target up, rules load and evaluate, nothing serious firing,
+retention and TSDB size as planned, the last reload worked, config and rule files validate, no dead alerts."""
+
+import pytest
+
+from opsverify.check import expect
+from opsverify.probes import deadalerts, prometheus, promtool
+
+pytestmark = [pytest.mark.readiness, pytest.mark.alerts]
+
+
+@pytest.mark.smoke
+@pytest.mark.opsverify("prometheus", severity="critical")
+def test_prometheus_healthy(target, facts):
+    expect(prometheus.healthy(target, facts))
+
+
+@pytest.mark.smoke
+@pytest.mark.opsverify("prometheus", severity="critical")
+def test_prometheus_ready(target, facts):
+    expect(prometheus.ready(target, facts))
+
+
+@pytest.mark.smoke
+@pytest.mark.opsverify("prometheus", severity="critical")
+def test_prometheus_targets_up(target, facts):
+    expect(prometheus.targets_up(target, facts))
+
+
+@pytest.mark.opsverify("prometheus", severity="critical")
+def test_prometheus_rules_evaluate(target, facts):
+    expect(prometheus.rules_healthy(target, facts))
+
+
+@pytest.mark.opsverify("prometheus", severity="warning", where=lambda t: t.fail_on_firing is not None)
+def test_prometheus_no_firing_alerts(target, facts):
+    expect(prometheus.no_firing(target, facts))
+
+
+@pytest.mark.opsverify("prometheus", severity="warning", where=lambda t: t.min_retention is not None)
+def test_prometheus_retention(target, facts):
+    expect(prometheus.retention(target, facts))
+
+
+@pytest.mark.opsverify("prometheus", severity="warning", where=lambda t: t.max_head_series is not None)
+def test_prometheus_head_series(target, facts):
+    expect(prometheus.head_series(target, facts))
+
+
+@pytest.mark.opsverify("prometheus", severity="critical")
+def test_prometheus_config_reloaded(target, facts):
+    expect(prometheus.config_reloaded(target, facts))
+
+
+@pytest.mark.opsverify("prometheus_files", severity="critical", where=lambda t: t.config_file or t.rule_files)
+def test_prometheus_files_valid(target, facts):
+    expect(promtool.files_valid(target, facts))
+
+
+@pytest.mark.opsverify("prometheus_dead_alerts", severity="warning", where=lambda t: t.dead_alerts)
+def test_prometheus_no_dead_alerts(target, facts):
+    expect(deadalerts.no_dead_alerts(target, facts))

@@ -1,0 +1,152 @@
+"""A live Alertmanager through its v2 API: health, where each severity is routed, and the active silences."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import yaml
+
+from ..inventory.monitoring import AlertmanagerEntry
+from ..verdict import Verdict, shorten
+from . import amrouting
+from .jsonapi import Answer, JsonApi, api_error
+
+# Label values a "matches everything" matcher must match; alertname is never empty, other labels may be absent.
+_SAMPLES = ["a", "Watchdog", "critical", "HighLatency api-1/5xx", "0", "x" * 40]
+
+
+@dataclass
+class AlertmanagerFacts:
+    url: str
+    error: str | None = None
+    answers: dict[str, Answer] = field(default_factory=dict)
+
+
+def gather(entry: AlertmanagerEntry, timeout: float, transport: httpx.BaseTransport | None = None) -> AlertmanagerFacts:
+    facts = AlertmanagerFacts(entry.url)
+    with JsonApi(entry.url, timeout, entry.headers, entry.verify_tls, transport) as api:
+        for key, path in (("healthy", "/-/healthy"), ("status", "/api/v2/status"), ("silences", "/api/v2/silences")):
+            facts.answers[key] = api.get(path)
+            if facts.answers[key].error and key == "healthy":
+                facts.error = f"{entry.url}: {facts.answers[key].error}"
+                break
+    return facts
+
+
+def _doc(facts: AlertmanagerFacts, key: str, path: str) -> tuple[Any, str | None]:
+    if facts.error:
+        return None, facts.error
+    answer = facts.answers[key]
+    return answer.doc, api_error(answer, f"GET {path}")
+
+
+def healthy(entry: AlertmanagerEntry, facts: AlertmanagerFacts) -> Verdict:
+    _, problem = _doc(facts, "healthy", "/-/healthy")
+    if problem:
+        return Verdict.failed(entry.name, f"{problem}, expected HTTP 200")
+    status, _ = _doc(facts, "status", "/api/v2/status")
+    version = (status or {}).get("versionInfo", {}).get("version", "?") if isinstance(status, dict) else "?"
+    return Verdict.passed(entry.name, f"healthy (Alertmanager {version})")
+
+
+def config(facts: AlertmanagerFacts) -> tuple[dict[str, Any], str | None]:
+    """The running configuration (``/api/v2/status`` -> config.original, YAML)."""
+    status, problem = _doc(facts, "status", "/api/v2/status")
+    if problem:
+        return {}, problem
+    try:
+        loaded = yaml.safe_load((status.get("config") or {}).get("original") or "")
+    except (yaml.YAMLError, AttributeError) as exc:
+        return {}, f"GET /api/v2/status: config.original is not YAML: {shorten(str(exc), 80)}"
+    return (loaded, None) if isinstance(loaded, dict) else ({}, "GET /api/v2/status: no config.original")
+
+
+def routing(entry: AlertmanagerEntry, facts: AlertmanagerFacts) -> Verdict:
+    conf, problem = config(facts)
+    if problem:
+        return Verdict.failed(entry.name, problem)
+    try:
+        tree = amrouting.parse_route(conf.get("route") or {})
+    except ValueError as exc:
+        return Verdict.failed(entry.name, f"cannot read the routing tree: {exc}")
+    kinds = amrouting.integrations(conf)
+    wrong, shown = [], []
+    for severity in entry.severities:
+        receivers = amrouting.receivers_for(tree, {entry.severity_label: severity})
+        silent = [r for r in receivers if not kinds.get(r)]
+        shown.append(f"{severity} -> " + ", ".join(_receiver(r, kinds) for r in receivers))
+        if silent:
+            wrong.append(
+                f'{entry.severity_label}="{severity}" goes to receiver {", ".join(silent)} with no integration'
+            )
+    if wrong:
+        return Verdict.failed(entry.name, "; ".join(wrong) + ", expected a receiver that notifies someone", shown)
+    return Verdict.passed(entry.name, "every severity reaches a receiver: " + "; ".join(shown))
+
+
+def _receiver(name: str, kinds: dict[str, list[str]]) -> str:
+    return f"{name} ({'+'.join(kinds.get(name) or ['no integration'])})"
+
+
+def active_silences(facts: AlertmanagerFacts) -> tuple[list[dict[str, Any]], str | None]:
+    found, problem = _doc(facts, "silences", "/api/v2/silences")
+    if problem:
+        return [], problem
+    return [s for s in found or [] if (s.get("status") or {}).get("state") == "active"], None
+
+
+def matches_everything(silence: dict[str, Any]) -> bool:
+    """True when every matcher matches any alert (``alertname=~".+"``, ``severity=~".*"``, ``job!=""`` ...)."""
+    return all(_matcher_matches_all(m) for m in silence.get("matchers") or [])
+
+
+def _matcher_matches_all(m: dict[str, Any]) -> bool:
+    name, value = str(m.get("name")), str(m.get("value"))
+    samples = _SAMPLES if name == "alertname" else ["", *_SAMPLES]
+    try:
+        hits = [bool(re.fullmatch(value, s)) if m.get("isRegex") else s == value for s in samples]
+    except re.error:
+        return False
+    return all(hits) if m.get("isEqual", True) else not any(hits)
+
+
+def silences(entry: AlertmanagerEntry, facts: AlertmanagerFacts) -> Verdict:
+    found, problem = active_silences(facts)
+    if problem:
+        return Verdict.failed(entry.name, problem)
+    wrong = []
+    for s in found:
+        if matches_everything(s):
+            wrong.append(f"silence {_describe(s)} matches every alert")
+        length = _length(s)
+        if entry.max_silence is not None and length is not None and length > entry.max_silence:
+            wrong.append(
+                f"silence {_describe(s)} lasts {length / 86400:.1f}d, expected <= {entry.max_silence / 86400:g}d"
+            )
+    if wrong:
+        return Verdict.failed(entry.name, "; ".join(wrong), wrong)
+    return Verdict.passed(entry.name, f"{len(found)} active silence(s), none catch-all or too long")
+
+
+def _describe(s: dict[str, Any]) -> str:
+    def fmt(m: dict[str, Any]) -> str:
+        op = ("=~" if m.get("isRegex") else "=") if m.get("isEqual", True) else ("!~" if m.get("isRegex") else "!=")
+        return f'{m.get("name")}{op}"{m.get("value")}"'
+
+    matchers = ",".join(fmt(m) for m in s.get("matchers") or [])
+    until = str(s.get("endsAt", "?"))[:16].replace("T", " ")
+    who = f'by {s.get("createdBy", "?")}: "{shorten(str(s.get("comment", "")), 40)}"'
+    return f"{str(s.get('id', '?'))[:8]} {{{matchers}}} ({who}, until {until})"
+
+
+def _length(s: dict[str, Any]) -> float | None:
+    try:
+        start = dt.datetime.fromisoformat(str(s["startsAt"]).replace("Z", "+00:00"))
+        end = dt.datetime.fromisoformat(str(s["endsAt"]).replace("Z", "+00:00"))
+    except (KeyError, ValueError):
+        return None
+    return (end - start).total_seconds()
