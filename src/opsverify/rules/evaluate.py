@@ -49,6 +49,39 @@ class _RuleRun:
     error: str = ""
 
 
+def plan(runs: Sequence[_RuleRun]) -> tuple[list[int], list[int], list[int]]:
+    """Split rules (by index, in evaluation order) into: range-evaluated before the step loop, evaluated step by
+    step (they read their own output or a later rule's, or are needed at the same step by such rules), and
+    range-evaluated after the loop (they read step-evaluated rules but none of those reads them)."""
+    outputs = [{r.rule.name} if r.alerting is None else {"ALERTS", "ALERTS_FOR_STATE"} for r in runs]
+    reads: list[set[int]] = []
+    for run in runs:
+        names = referenced_names(run.rule.parsed)
+        reads.append({j for j, out in enumerate(outputs) if names is None or names & out})
+    step = {i for i, deps in enumerate(reads) if any(j >= i for j in deps)}
+    step |= {j for i in step for j in reads[i] if j >= i}
+    needs_step = _closure(reads, step)  # rules reading step rules (directly or not)
+    readers = [{i for i, deps in enumerate(reads) if j in deps} for j in range(len(runs))]
+    needed_by_step = _closure(readers, step)  # rules read by step rules (directly or not)
+    step |= needs_step & needed_by_step
+    after = needs_step - step
+    before = [i for i in range(len(runs)) if i not in step and i not in after]
+    return before, sorted(step), sorted(after)
+
+
+def _closure(edges: list[set[int]], seeds: set[int]) -> set[int]:
+    """Nodes that reach a seed by following ``edges`` (node -> nodes it points at), seeds excluded."""
+    found: set[int] = set()
+    changed = True
+    while changed:
+        changed = False
+        for node, targets in enumerate(edges):
+            if node not in found and node not in seeds and targets & (seeds | found):
+                found.add(node)
+                changed = True
+    return found
+
+
 class Evaluator:
     def __init__(
         self,
@@ -73,30 +106,26 @@ class Evaluator:
         ]
 
     def run(self) -> Outcome:
-        first_step = self._first_step_mode_rule()
-        for i, run in enumerate(self.runs[:first_step]):
-            if not self._range(run):
-                first_step = i
-                break
-            self.outcome.range_rules += 1
-        tail = self.runs[first_step:]
-        if tail:
+        before, step, after = plan(self.runs)
+        for i in before:
+            self._range_or_steps(self.runs[i])
+        if step:
             for ts in self.steps:
-                for run in tail:
-                    if run.error_ts is None:
-                        self._instant(run, ts)
+                for i in step:
+                    if self.runs[i].error_ts is None:
+                        self._instant(self.runs[i], ts)
+        for i in after:
+            self._range_or_steps(self.runs[i])
         self._collect_errors()
         return self.outcome
 
-    def _first_step_mode_rule(self) -> int:
-        """Index of the first rule reading output of itself or of a later rule (or any name: ``{job="x"}``)."""
-        outputs = [{r.rule.name} if r.alerting is None else {"ALERTS", "ALERTS_FOR_STATE"} for r in self.runs]
-        for i, run in enumerate(self.runs):
-            names = referenced_names(run.rule.parsed)
-            later = set().union(*outputs[i:])
-            if names is None or names & later:
-                return i
-        return len(self.runs)
+    def _range_or_steps(self, run: _RuleRun) -> None:
+        if self._range(run):
+            self.outcome.range_rules += 1
+            return
+        for ts in self.steps:  # the range query failed: find the failing step the way Prometheus would
+            if run.error_ts is None:
+                self._instant(run, ts)
 
     def _range(self, run: _RuleRun) -> bool:
         offset = run.group.query_offset_ms
