@@ -67,12 +67,13 @@ def _unusable(entry: ContainerEntry, facts: ContainerFacts) -> Verdict | None:
 
 
 def exists(entry: ContainerEntry, facts: ContainerFacts) -> Verdict:
-    return _unusable(entry, facts) or Verdict.passed(entry.name, f"exists ({facts.status})")
+    bad = _unusable(entry, facts)  # a failed Verdict is falsy: test for None, never truthiness
+    return bad if bad is not None else Verdict.passed(entry.name, f"exists ({facts.status})")
 
 
 def running(entry: ContainerEntry, facts: ContainerFacts) -> Verdict:
     bad = _unusable(entry, facts)
-    if bad:
+    if bad is not None:
         return bad
     if facts.status == "running":
         return Verdict.passed(entry.name, "running")
@@ -82,7 +83,7 @@ def running(entry: ContainerEntry, facts: ContainerFacts) -> Verdict:
 
 def healthy(entry: ContainerEntry, facts: ContainerFacts) -> Verdict:
     bad = _unusable(entry, facts)
-    if bad:
+    if bad is not None:
         return bad
     if facts.health is None:
         if entry.healthy:
@@ -97,7 +98,7 @@ def healthy(entry: ContainerEntry, facts: ContainerFacts) -> Verdict:
 
 def restarts(entry: ContainerEntry, facts: ContainerFacts) -> Verdict:
     bad = _unusable(entry, facts)
-    if bad:
+    if bad is not None:
         return bad
     if facts.status == "restarting":
         return Verdict.failed(
@@ -111,7 +112,7 @@ def restarts(entry: ContainerEntry, facts: ContainerFacts) -> Verdict:
 
 def not_oom_killed(entry: ContainerEntry, facts: ContainerFacts) -> Verdict:
     bad = _unusable(entry, facts)
-    if bad:
+    if bad is not None:
         return bad
     if entry.allow_oom or not (facts.oom_killed or (facts.exit_code == 137 and facts.status != "running")):
         return Verdict.passed(entry.name, "last exit was not an OOM kill")

@@ -7,14 +7,35 @@ from typing import Any
 import pytest
 
 from opsverify.errors import InventoryError
-from opsverify.lab import readiness, sshd
+from opsverify.lab import engine, readiness, sshd, stack
+from opsverify.lab.engine import LabError
+from opsverify.probes import containers
 from opsverify.schema import Converter
 
 
 @pytest.fixture(scope="session")
-def lab(lab_stack: None) -> readiness.Path:
-    """The state folder of the lab's readiness targets."""
+def lab() -> readiness.Path:
+    """The lab's compose stack and readiness targets (sshd, files, cron), without the monitoring services.
+
+    Reuses a stack that is already up and settled (e.g. brought up by ``lab_stack`` earlier in the session).
+    """
+    try:
+        engine.ensure_engine()
+        if not _stack_settled():
+            readiness.before_stack()
+            stack.up()
+        readiness.up()
+    except LabError as exc:
+        pytest.skip(f"lab unavailable: {exc}")
     return readiness.state_dir()
+
+
+def _stack_settled() -> bool:
+    try:
+        stack.wait_settled(0.5)
+    except LabError:
+        return False
+    return all(containers.gather(name, 5.0).status == "running" for name in ("lab-sloppy", "lab-hog"))
 
 
 @pytest.fixture(scope="session")
