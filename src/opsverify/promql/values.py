@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import struct
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -46,11 +47,19 @@ def format_value(value: float) -> str:
     return repr(value)
 
 
+_METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
+_LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+
+
 def format_labels(labels: Mapping[str, str]) -> str:
-    """``name{a="b"}`` the way Prometheus prints a metric."""
+    """``name{a="b"}`` the way Prometheus 3 prints a metric (names outside the legacy charset quoted)."""
     name = labels.get("__name__", "")
-    inner = ", ".join(f"{k}={_quote(v)}" for k, v in sorted(labels.items()) if k != "__name__")
-    return f"{name}{{{inner}}}"
+    parts = [
+        f"{k if _LABEL_NAME.match(k) else _quote(k)}={_quote(v)}" for k, v in sorted(labels.items()) if k != "__name__"
+    ]
+    if name and not _METRIC_NAME.match(name):
+        return "{" + ", ".join([_quote(name), *parts]) + "}"
+    return name + "{" + ", ".join(parts) + "}"
 
 
 def go_labels(labels: Mapping[str, str]) -> str:

@@ -113,3 +113,9 @@ def test_range_and_instant_agree() -> None:
             instant = engine.instant(expr, t)
             assert isinstance(instant, InstantVector)
             assert [s.value for s in instant if s.labels == series.labels] == [v]
+
+
+def test_utf8_names_are_quoted_in_reprs() -> None:
+    storage = Storage()
+    storage.load('{"my.metric", "some.label"="x"} 1')
+    assert repr(Engine(storage).instant('{"my.metric"}', 0)) == '{"my.metric", "some.label"="x"} => 1 @ 0'
