@@ -142,24 +142,29 @@ def _parse_le(text: str) -> float | None:
         return None
 
 
-def _bucket_groups(vec: VectorData, grid: Grid) -> dict[Labels, list[tuple[float, Row]]]:
+def _for_name(labels: Labels, named: bool) -> str:
+    """Prometheus names the metric in these annotations only with delayed name removal."""
+    name = get_label(labels, NAME) if named else ""
+    return f' for metric name "{name}"' if name else ""
+
+
+def _bucket_groups(vec: VectorData, grid: Grid, named: bool) -> dict[Labels, list[tuple[float, Row]]]:
     groups: dict[Labels, list[tuple[float, Row]]] = {}
     for row in vec.rows:
         le = _parse_le(get_label(row.labels, "le"))
         if le is None:
-            name = get_label(row.labels, NAME)
             grid.warn(
                 f'PromQL warning: bucket label "le" is missing or has a malformed value of '
-                f'"{get_label(row.labels, "le")}" for metric name "{name}"'
+                f'"{get_label(row.labels, "le")}"{_for_name(row.labels, named)}'
             )
             continue
         groups.setdefault(without(row.labels, {"le"}), []).append((le, row))
     return groups
 
 
-def _per_group(vec: VectorData, grid: Grid, fn: Any) -> VectorData:
+def _per_group(vec: VectorData, grid: Grid, fn: Any, named: bool) -> VectorData:
     out = []
-    for labels, members in _bucket_groups(vec, grid).items():
+    for labels, members in _bucket_groups(vec, grid, named).items():
         vals: list[float | None] = []
         for i in range(grid.n):
             buckets = [(le, v) for le, r in members if (v := r.vals[i]) is not None]
@@ -176,7 +181,7 @@ def _scalar(ev: Evaluator, node: Any, grid: Grid) -> list[float]:
     return value.vals
 
 
-def _quantile_fn(grid: Grid, qs: list[float]) -> Any:
+def _quantile_fn(grid: Grid, qs: list[float], named: bool) -> Any:
     for q in qs:
         if math.isnan(q) or q < 0 or q > 1:
             grid.warn(f"PromQL warning: quantile value should be between 0 and 1, got {go_g(q)}")
@@ -187,7 +192,7 @@ def _quantile_fn(grid: Grid, qs: list[float]) -> Any:
             grid.info(
                 "PromQL info: input to histogram_quantile needed to be fixed for monotonicity "
                 "(see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)"
-                f' for metric name "{get_label(labels, NAME)}"'
+                + _for_name(labels, named)
             )
         return value
 
@@ -195,14 +200,16 @@ def _quantile_fn(grid: Grid, qs: list[float]) -> Any:
 
 
 def histogram_quantile(ev: Evaluator, node: Any, grid: Grid) -> Value:
-    fn = _quantile_fn(grid, _scalar(ev, node.args[0], grid))
-    return _per_group(ev.vector(node.args[1], grid), grid, fn)
+    named = ev.delayed_name_removal
+    fn = _quantile_fn(grid, _scalar(ev, node.args[0], grid), named)
+    return _per_group(ev.vector(node.args[1], grid), grid, fn, named)
 
 
 def histogram_fraction(ev: Evaluator, node: Any, grid: Grid) -> Value:
     lo, hi = _scalar(ev, node.args[0], grid), _scalar(ev, node.args[1], grid)
     vec = ev.vector(node.args[2], grid)
-    return _per_group(vec, grid, lambda buckets, i, labels: bucket_fraction(lo[i], hi[i], buckets))
+    fn = lambda buckets, i, labels: bucket_fraction(lo[i], hi[i], buckets)  # noqa: E731
+    return _per_group(vec, grid, fn, ev.delayed_name_removal)
 
 
 def openmetrics_float(q: float) -> str:
@@ -216,7 +223,8 @@ def histogram_quantiles(ev: Evaluator, node: Any, grid: Grid) -> Value:
     qss = [_scalar(ev, arg, grid) for arg in node.args[2:]]
     rows: list[Row] = []
     for qs in qss:
-        part = _per_group(vec, grid, _quantile_fn(grid, qs))
+        named = ev.delayed_name_removal
+        part = _per_group(vec, grid, _quantile_fn(grid, qs, named), named)
         for row in part.rows:
             row.labels = with_label(row.labels, label, openmetrics_float(qs[0]))
         rows += part.rows
