@@ -52,3 +52,21 @@ MASKER = Masker()
 
 def mask(text: str) -> str:
     return MASKER.mask(text)
+
+
+_ASSIGNMENT = re.compile(
+    r"""(?ix)
+    \b(?P<name>[A-Z0-9_.-]*(?:TOKEN|PASSW(?:OR)?D|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIAL)[A-Z0-9_.-]*)
+    (?P<sep>\s*[=:]\s*["']?)
+    (?P<value>[^\s"',;&]+)
+    """
+)
+
+
+def scrub(text: str) -> str:
+    """Mask ``password=...``/``TOKEN: ...`` values in text read from targets (log lines), registering each value
+    so that it is masked wherever else it appears; then apply :func:`mask`."""
+    for match in _ASSIGNMENT.finditer(text):
+        if match.group("value") != MASK:
+            MASKER.add(match.group("value"))
+    return mask(text)

@@ -183,3 +183,16 @@ def cron_lines(out: str) -> list[str]:
 
 def _active(lines: list[str]) -> list[str]:
     return [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
+
+
+def resolve(ref: str | None, hosts: list[HostEntry]) -> Access:
+    """The host a logs/backups/secrets entry names: a hosts entry by name, a spec, or (None) this machine."""
+    if ref is None:
+        return Access("local://")
+    if "://" in ref:
+        return Access(ref)
+    for entry in hosts:
+        if entry.name == ref:
+            return access(entry)
+    known = ", ".join(e.name for e in hosts) or "none"
+    raise HostUnavailable(f"host {ref!r} is not under hosts: (known: {known}) and is not a spec like ssh://user@host")
