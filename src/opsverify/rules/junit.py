@@ -27,7 +27,7 @@ def write_junit(path: str, report: list[tuple[str, list[GroupResult], str, float
             case = ET.SubElement(suite, "testcase", name=file, classname=file)
             ET.SubElement(case, "failure", message=fatal.splitlines()[0]).text = fatal
         for r in results:
-            name = r.name or f"test group {r.index}"
+            name = r.name or f"unnamed#{r.index}"
             case = ET.SubElement(suite, "testcase", name=name, classname=file)
             if not r.passed:
                 text = "\n\n".join(r.failures)

@@ -178,3 +178,27 @@ def test_bad_input_series_names_the_line(tmp_path: Path, bad: str) -> None:
     out = io.StringIO()
     assert main([str(write(tmp_path, tests=tests))], out=out) == 1
     assert f"{tmp_path / 't.yml'}:7: input series" in out.getvalue()
+
+
+def test_bad_rule_file_fails_the_file_with_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "good").mkdir()
+    bad = write(tmp_path / "bad", RULES.replace("expr: job:up:sum == 0", "expr: job:up:sum =="))
+    out = io.StringIO()
+    assert main([str(bad), str(write(tmp_path / "good"))], out=out) == 1
+    text = out.getvalue()
+    assert f"  FAILED:\n{tmp_path / 'bad' / 'rules.yml'}:9: groups[1].rules[0].expr: could not parse" in text
+    assert text.endswith("good/t.yml\n  SUCCESS\n\n")
+
+
+def test_interval_defaults_to_evaluation_interval(tmp_path: Path) -> None:
+    tests = """rule_files: [rules.yml]
+evaluation_interval: 30s
+tests:
+  - input_series:
+      - {series: 'up{job="api"}', values: '1 1 0 0'}
+    promql_expr_test:
+      - {expr: up, eval_time: 1m, exp_samples: [{labels: 'up{job="api"}', value: 0}]}
+"""
+    result = load_runner(write(tmp_path, tests=tests)).run_group(0)
+    assert result.passed, result.failures  # samples every 30s (Prometheus >= 2.48), not all at 0 (promtool 2.42)
