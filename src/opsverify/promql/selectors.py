@@ -57,7 +57,14 @@ def select(storage: Storage, vs: Any) -> list[StoredSeries]:
     if ors:
         fns = [matcher_fn(list(group) + matchers, vs.name) for group in ors]
         return storage.select(lambda ls: any(f(ls) for f in fns))
-    return storage.select(matcher_fn(matchers, vs.name))
+    return storage.select(matcher_fn(matchers, vs.name), name=vs.name or _equal_name(matchers))
+
+
+def _equal_name(matchers: list[Any]) -> str | None:
+    for m in matchers:
+        if m.name == NAME and str(m.op).endswith(".Equal"):
+            return str(m.value)
+    return None
 
 
 def at_time(node: Any, grid: Grid) -> int | None:
@@ -116,12 +123,16 @@ def vector_selector(storage: Storage, node: Any, grid: Grid, lookback: int) -> V
 
 
 def matrix_selector(storage: Storage, node: Any, grid: Grid) -> MatrixData:
+    """The samples every step's window can see (staleness markers removed), read once per series."""
     vs = node.vector_selector
+    ends, rng = eval_times(vs, grid), ms(node.range)
+    first, last = min(ends) - rng, max(ends)
     series = []
     for s in select(storage, vs):
-        keep = [i for i, v in enumerate(s.vs) if not is_stale(v)]
+        lo, hi = bisect.bisect_right(s.ts, first), bisect.bisect_right(s.ts, last)
+        keep = [i for i in range(lo, hi) if not is_stale(s.vs[i])]
         series.append(MSeries(s.labels, [s.ts[i] for i in keep], [s.vs[i] for i in keep]))
-    return MatrixData(series, ms(node.range), eval_times(vs, grid))
+    return MatrixData(series, rng, ends)
 
 
 def window(ts: list[int], end: int, range_ms: int) -> tuple[int, int]:

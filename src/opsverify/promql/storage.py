@@ -36,6 +36,7 @@ class Storage:
     def __init__(self) -> None:
         self._series: dict[Labels, StoredSeries] = {}
         self._sorted: list[StoredSeries] | None = None
+        self._by_name: dict[str, list[StoredSeries]] = {}
 
     def add(self, labels: Mapping[str, str], samples: Iterable[tuple[int, float]]) -> None:
         """Append or merge samples (a later value at the same timestamp wins); keeps them sorted."""
@@ -46,6 +47,7 @@ class Storage:
         if series is None:
             series = self._series[key] = StoredSeries(key)
             self._sorted = None
+            self._by_name = {}
         for t, v in samples:
             series.put(int(t), float(v))
 
@@ -75,12 +77,16 @@ class Storage:
     def clear(self) -> None:
         self._series.clear()
         self._sorted = None
+        self._by_name = {}
 
-    def select(self, match: Callable[[Labels], bool]) -> list[StoredSeries]:
-        """All series whose labels satisfy ``match``, in label order."""
+    def select(self, match: Callable[[Labels], bool], name: str | None = None) -> list[StoredSeries]:
+        """All series whose labels satisfy ``match``, in label order; ``name`` narrows the scan to one metric."""
         if self._sorted is None:
             self._sorted = [s for _, s in sorted(self._series.items())]
-        return [s for s in self._sorted if match(s.labels)]
+            for s in self._sorted:
+                self._by_name.setdefault(dict(s.labels).get("__name__", ""), []).append(s)
+        candidates = self._by_name.get(name, []) if name is not None else self._sorted
+        return [s for s in candidates if match(s.labels)]
 
     def __len__(self) -> int:
         return len(self._series)
