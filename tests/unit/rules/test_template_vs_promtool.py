@@ -57,6 +57,9 @@ TEMPLATES = {
     "{{ .Labels.job }}={{ .Value }}{{ end }}",
     "printf2": '{{ printf "%d %q %s %x %t" 42 "q" "s" 255 true }} {{ printf "%d" $value }} {{ len $labels }}',
     "error": "{{ $labels.job | humanize }}",
+    # externalURL/pathPrefix/graphLink are left out: promtool has no external URL object and renders a nil-pointer
+    # error for them; we render them as a Prometheus server would.
+    "external": "{{ $externalLabels.cluster }}|{{ $externalLabels.nope }}|{{ $externalURL }}",
 }
 
 
@@ -81,7 +84,8 @@ def write_case_files(tmp_path: Path) -> Path:
     )
     tests = tmp_path / "tests.yml"
     tests.write_text(
-        "rule_files: [rules.yml]\ntests:\n  - interval: 1m\n    input_series:\n" + series + "\n"
+        "rule_files: [rules.yml]\ntests:\n  - interval: 1m\n    external_labels: {cluster: eu-1}\n"
+        "    external_url: http://prom.example.com:9090/prometheus\n    input_series:\n" + series + "\n"
         "    alert_rule_test:\n      - eval_time: 0m\n        alertname: Probe\n"
         "        exp_alerts:\n          - exp_labels: {case: deliberately-wrong}\n"
     )
