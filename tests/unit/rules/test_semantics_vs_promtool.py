@@ -1,0 +1,71 @@
+"""Rule-evaluation semantics against promtool: a scenario whose every expectation is deliberately wrong, so both
+tools print what they got at each step (alert states over time, for, keep_firing_for, label templates, recording
+rules feeding alerts, ALERTS/ALERTS_FOR_STATE, absent). Windows avoid the Prometheus 2/3 boundary differences
+(a [90s] rate over 1m samples sees the same two samples in both)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rules_peers import run_promtool
+
+from opsverify.rules.runner import load_runner
+
+RULES = """groups:
+  - name: records
+    rules:
+      - record: job:req:rate90s
+        expr: sum by (job) (rate(req_total[90s]))
+      - record: job:req:rate90s:doubled
+        expr: job:req:rate90s * 2
+        labels: {tier: x}
+  - name: alerts
+    rules:
+      - alert: HighReq
+        expr: job:req:rate90s > 1
+        for: 3m
+        keep_firing_for: 2m
+        labels: {severity: "{{ if gt $value 2.0 }}page{{ else }}ticket{{ end }}"}
+        annotations: {summary: "{{ $labels.job }} at {{ $value | humanize }}/s", all: "{{ $labels }}"}
+      - alert: Absent
+        expr: absent(nope)
+        for: 1m
+      - alert: Combined
+        expr: count(ALERTS{alertname="HighReq", alertstate="firing"}) > 0
+        annotations: {value: "{{ $value }}"}
+"""
+MINUTES = range(0, 31)
+
+
+def scenario_yaml() -> str:
+    cases = "".join(
+        f"      - {{eval_time: {m}m, alertname: {name}, exp_alerts: [{{exp_labels: {{wrong: x}}}}]}}\n"
+        for m in MINUTES
+        for name in ("HighReq", "Absent", "Combined")
+    )
+    exprs = "".join(
+        f"      - {{expr: '{expr}', eval_time: {m}m, exp_samples: [{{labels: '{{wrong=\"x\"}}', value: -1}}]}}\n"
+        for m in range(0, 31, 3)
+        for expr in ("ALERTS", "ALERTS_FOR_STATE", "job:req:rate90s:doubled")
+    )
+    return (
+        "rule_files: [rules.yml]\nevaluation_interval: 1m\ntests:\n  - name: scenario\n    interval: 1m\n"
+        "    input_series:\n"
+        "      - {series: 'req_total{job=\"a\"}', values: '0+30x10 300+150x10 1800+30x10'}\n"
+        "      - {series: 'req_total{job=\"b\"}', values: '0+90x30'}\n"
+        "    alert_rule_test:\n" + cases + "    promql_expr_test:\n" + exprs
+    )
+
+
+def test_every_step_matches_promtool(tmp_path: Path) -> None:
+    (tmp_path / "rules.yml").write_text(RULES)
+    (tmp_path / "t.yml").write_text(scenario_yaml())
+    peer = run_promtool("test", "rules", str(tmp_path / "t.yml"))
+    assert peer.returncode == 1 and "  FAILED:\n" in peer.stderr, peer.stderr
+    theirs = peer.stderr.split("  FAILED:\n", 1)[1]
+    result = load_runner(tmp_path / "t.yml").run_group(0)
+    assert len(result.failures) == len(MINUTES) * 3 + 11 * 3
+    ours = "".join(f + "\n" for f in result.failures)
+    assert ours.splitlines() == theirs.splitlines()
+    firing = [f for f in result.failures if "alertname: HighReq" in f and "got:[]" not in f]
+    assert 'severity="page"' in "".join(firing) and 'severity="ticket"' in "".join(firing)
