@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rules_peers import run_promtool
 
+from opsverify.rules import evaluate
 from opsverify.rules.runner import load_runner
 
 RULES = """groups:
@@ -57,7 +59,10 @@ def scenario_yaml() -> str:
     )
 
 
-def test_every_step_matches_promtool(tmp_path: Path) -> None:
+@pytest.mark.parametrize("path", ["planned", "all-steps"])
+def test_every_step_matches_promtool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str) -> None:
+    if path == "all-steps":
+        monkeypatch.setattr(evaluate, "plan", lambda runs: ([], list(range(len(runs))), []))
     (tmp_path / "rules.yml").write_text(RULES)
     (tmp_path / "t.yml").write_text(scenario_yaml())
     peer = run_promtool("test", "rules", str(tmp_path / "t.yml"))
