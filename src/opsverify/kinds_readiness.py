@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .kinds import Context, Kind, active
-from .probes import containerdepth, hostfacts, logs
+from .probes import backups, containerdepth, hostfacts, logs
 from .probes.hostapi import Access, HostUnavailable
 
 
@@ -38,4 +38,9 @@ KINDS: dict[str, Kind] = {
         "container-depth", _depth_targets, lambda e, ctx: containerdepth.gather(e, ctx.timeout_for(e))
     ),
     "logs": Kind("logs", lambda ctx: active(ctx, ctx.inventory.logs), _logs),
+    "backups": Kind(
+        "backups",
+        lambda ctx: active(ctx, ctx.inventory.backups),
+        lambda e, ctx: backups.gather(e, _access(e.host, ctx), ctx.timeout_for(e)),
+    ),
 }

@@ -1,0 +1,69 @@
+"""Backups in the lab's real folders (real archives, real ages), on this machine and over ssh."""
+
+from __future__ import annotations
+
+import pytest
+
+from opsverify.inventory.readiness import BackupEntry
+from opsverify.probes import backups
+from opsverify.probes.hostapi import Access
+
+from .conftest import build
+
+JUDGES = (backups.fresh, backups.archive_readable, backups.checksum_matches, backups.retention)
+
+
+def run(lab, case, access=None, **options):
+    data = {"checksum": True, "min_count": 1, "retention": "7d", **options}
+    entry = build(BackupEntry, name=case, directory=str(lab / "backups" / case), **data)
+    facts = backups.gather(entry, access or Access("local://"), 5.0)
+    return {j.__name__: j(entry, facts) for j in JUDGES}
+
+
+@pytest.mark.parametrize("case", ["good", "zip", "gpg"])
+def test_good_backups_pass_locally(lab, case):
+    verdicts = run(lab, case, checksum=case != "gpg", glob="*" if case != "good" else "db-*.tar.gz")
+    for name, verdict in verdicts.items():
+        assert verdict.ok, f"{name}: {verdict.message}"
+    formats = {"good": "(tar.gz)", "zip": "(zip)", "gpg": "(OpenPGP data)"}
+    assert verdicts["archive_readable"].message.endswith(formats[case])
+
+
+def test_good_backups_pass_over_ssh(lab, ssh_access):
+    access = Access(ssh_access["spec"], ssh_access["identity_file"], ssh_access["known_hosts"])
+    verdicts = run(lab, "good", access, min_count=5)
+    assert all(v.ok for v in verdicts.values()), [v.message for v in verdicts.values()]
+    assert (
+        verdicts["fresh"].message.startswith("good: newest backup db-") and " is 2h old, " in verdicts["fresh"].message
+    )
+
+
+EXPECTED = {
+    "stale": ("fresh", "is 3d old, 2.2 KiB; expected at most 1d2h old"),
+    "corrupt": ("archive_readable", "(tar.gz) is not readable: `tar -tzf` cannot list it: gzip: stdin: unexpected end"),
+    "badsum": ("checksum_matches", "…, expected 000000000000… from "),
+    "tiny": ("fresh", "is 1h old, 20 B; expected at least 1.0 KiB"),
+    "few": ("retention", "1 backup(s) match *, expected at least 3"),
+    "unpruned": ("retention", "old, expected none older than 1w (retention not pruned)"),
+    "missing": ("fresh", "directory {lab}/backups/missing does not exist, expected backups in it"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_each_fault_is_caught_with_its_reason(lab, case):
+    judge, text = EXPECTED[case]
+    verdicts = run(lab, case, min_size="1K", min_count=3 if case == "few" else 1)
+    assert not verdicts[judge].ok
+    assert text.format(lab=lab) in verdicts[judge].message and "\n" not in verdicts[judge].message
+    if case == "missing":  # a missing folder fails every backup check with the same reason, not an error
+        assert all(v.message == verdicts["fresh"].message for v in verdicts.values())
+
+
+def test_a_gpg_named_file_that_is_not_openpgp_fails(lab, tmp_path):
+    (tmp_path / "db.tar.gz.gpg").write_bytes(b"PK\x03\x04 this is a zip, renamed")
+    entry = build(BackupEntry, name="fake", directory=str(tmp_path))
+    verdict = backups.archive_readable(entry, backups.gather(entry, Access("local://"), 5.0))
+    assert (
+        verdict.message
+        == "fake: newest backup db.tar.gz.gpg (OpenPGP data) is not readable: not OpenPGP data (first bytes 50 4b 03 04)"
+    )
