@@ -123,7 +123,8 @@ class RuleCaseItem(pytest.Item):
     def runtest(self) -> None:
         result = self.test_file.group_result(self.group)
         if isinstance(result, SourceError):
-            raise RuleCaseFailure(str(result))
+            label = self.test_file.runner.file.group_label(self.group)
+            raise RuleCaseFailure(f"Test group {label} could not run: {result}")
         case = next(c for c in result.cases if c.kind == self.kind and c.index == self.index)
         if case.passed is None:
             raise RuleCaseFailure(self._stopped(result))

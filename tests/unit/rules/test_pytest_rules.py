@@ -123,3 +123,21 @@ def test_rules_fixture_and_python_api(suite: pytest.Pytester) -> None:
     suite.runpytest(*plugin_args(), "-p", "no:cacheprovider", "test_rules_fixture_and_python_api.py").assert_outcomes(
         passed=2
     )
+
+
+def test_expression_failure_and_evaluation_error_reports(suite: pytest.Pytester) -> None:
+    text = TESTS.replace("value: 1}", "value: 2}").replace(
+        "  - input_series: []\n", "  - name: broken\n    input_series: [{series: 'up{a=\"1\"}', values: 'oops'}]\n"
+    )
+    (suite.path / "api.rules-test.yml").write_text(text)
+    result = suite.runpytest(*plugin_args())
+    result.assert_outcomes(passed=2, failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "Expression 'up' at 1m: expected 1 sample(s), got 1.",
+            '-{__name__="up", job="api"} 2E+00',
+            '+{__name__="up", job="api"} 1E+00',
+        ]
+    )
+    assert "Test group broken could not run: " in result.stdout.str()
+    assert "api.rules-test.yml:21: input series 'up{a=\"1\"}': bad series term 'oops'" in result.stdout.str()
