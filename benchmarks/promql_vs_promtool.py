@@ -146,6 +146,38 @@ EXPRS = [
     "mem > on(instance) group_left() info_metric",
     'label_replace(mem, "job", "", "job", ".*")',
 ]
+EXPRS += [
+    "sum by (job) (rate(http_requests_total[5m])) * on(job) group_left count by (job) (mem)",
+    "topk by (job) (1, rate(http_requests_total[5m]))",
+    "quantile_over_time(0.5, rate(http_requests_total[2m])[6m:30s])",
+    "avg_over_time((mem > 90)[10m:1m])",
+    "count_over_time((mem > bool 90)[10m:1m])",
+    "sum(rate(http_requests_total[5m] offset 5m)) / sum(rate(http_requests_total[5m]))",
+    "max_over_time(deriv(mem[270s])[8m:2m])",
+    "histogram_quantile(0.75, sum by (le, job) (increase(lat_bucket[10m])))",
+    'label_replace(sum by (instance) (mem), "i", "$1$1", "instance", "(.)")',
+    "count(count by (job) (mem))",
+    "sum without (code, instance) (http_requests_total) / ignoring(job) group_left sum(http_requests_total)",
+    "mem - on(instance) group_left(version) (info_metric * 0)",
+    "abs(delta(mem[10m])) > 5",
+    "sort(rate(http_requests_total[5m]) > 0.05)",
+    "changes(round(mem / 10)[10m:1m])",
+    "resets(sum by (job) (http_requests_total)[15m:1m])",
+    "stddev_over_time(avg by (job) (mem)[10m:2m])",
+    "clamp(rate(http_requests_total[5m]), 0.02, 0.1)",
+    "vector(3) * on() group_right mem",
+    "scalar(max(mem)) - mem",
+    "bottomk(2, mem) or topk(1, mem)",
+    "mem unless mem > 100",
+    "(mem > 50) and (mem < 150)",
+    "exp(-rate(http_requests_total[5m]))",
+    "predict_linear(sum by (job) (mem)[10m:1m], 300)",
+    "timestamp(last_over_time(mem[10m]))",
+    "min_over_time(timestamp(mem)[10m:1m])",
+    "irate(http_requests_total[5m] @ 900)",
+    "sum_over_time(mem[3m] offset 4m)",
+    'count_values without (instance) ("c", round(mem / 50))',
+]
 TIMES = ["10m17s", "23m41s", "31m3s"]
 
 
