@@ -10,7 +10,7 @@ from typing import TextIO
 from opsverify.errors import SourceError
 
 from .junit import write_junit
-from .runner import GroupResult, load_runner
+from .runner import GroupResult, TestFileRunner, load_runner
 from .session import LOOKBACK_MS
 
 
@@ -26,16 +26,7 @@ def run_file(
         return False, [], str(exc)
     for warning in runner.file.warnings:
         print(f"  WARNING: {warning}", file=out)
-    pattern = re.compile(run) if run else None
-    results: list[GroupResult] = []
-    for index, group in enumerate(runner.file.tests):
-        if pattern and not pattern.search(group.name):
-            continue
-        try:
-            results.append(runner.run_group(index))
-        except SourceError as exc:
-            failed = GroupResult(index, group.name, errors=[str(exc)], failures=[str(exc)])
-            results.append(failed)
+    results = run_groups(runner, run)
     failures = [msg for r in results for msg in r.failures]
     if failures:
         print("  FAILED:", file=out)
@@ -45,6 +36,20 @@ def run_file(
         print("  SUCCESS", file=out)
     print(file=out)
     return not failures, results, ""
+
+
+def run_groups(runner: TestFileRunner, run: str | None) -> list[GroupResult]:
+    """The test groups whose name matches ``run`` (all when None), each run once."""
+    pattern = re.compile(run) if run else None
+    results: list[GroupResult] = []
+    for index, group in enumerate(runner.file.tests):
+        if pattern and not pattern.search(group.name):
+            continue
+        try:
+            results.append(runner.run_group(index))
+        except SourceError as exc:
+            results.append(GroupResult(index, group.name, errors=[str(exc)], failures=[str(exc)]))
+    return results
 
 
 def main(

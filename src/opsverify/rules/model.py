@@ -146,16 +146,7 @@ class _Validator:
         def at(key: str) -> int:
             return raw.line_of(key) if key in raw else line
 
-        if r.record is not None and r.alert is not None:
-            raise self.fail(line, f"{where}: only one of 'record' and 'alert' must be set")
-        if not r.record and not r.alert:
-            raise self.fail(line, f"{where}: one of 'record' or 'alert' must be set")
-        if not r.expr:
-            raise self.fail(line, f"{where}: field 'expr' must be set in rule")
-        try:
-            parsed = parse_expr(r.expr)
-        except ValueError as exc:
-            raise self.fail(at("expr"), f"{where}.expr: could not parse expression: {exc}") from None
+        parsed = self.check_kind_and_expr(r, where, line, at("expr"))
         if r.record is not None:
             self.check_record(r, where, at)
         labels = {**group_labels, **r.labels}
@@ -165,7 +156,7 @@ class _Validator:
         return Rule(
             kind,
             name,
-            r.expr,
+            str(r.expr),
             labels,
             dict(r.annotations),
             _ms(r.for_) or 0,
@@ -174,6 +165,18 @@ class _Validator:
             line,
             parsed,
         )
+
+    def check_kind_and_expr(self, r: RuleSpec, where: str, line: int, expr_line: int) -> Any:
+        if r.record is not None and r.alert is not None:
+            raise self.fail(line, f"{where}: only one of 'record' and 'alert' must be set")
+        if not r.record and not r.alert:
+            raise self.fail(line, f"{where}: one of 'record' or 'alert' must be set")
+        if not r.expr:
+            raise self.fail(line, f"{where}: field 'expr' must be set in rule")
+        try:
+            return parse_expr(r.expr)
+        except ValueError as exc:
+            raise self.fail(expr_line, f"{where}.expr: could not parse expression: {exc}") from None
 
     def check_record(self, r: RuleSpec, where: str, at: Any) -> None:
         for key, value in (("for", r.for_), ("keep_firing_for", r.keep_firing_for)):

@@ -24,6 +24,16 @@ _TOKEN = re.compile(
 KEYWORDS = {"if", "else", "end", "range", "with", "define", "template", "block", "break", "continue"}
 
 
+def _kind(group: str, text: str) -> str:
+    if group != "ident":
+        return group
+    if text in ("true", "false"):
+        return "bool"
+    if text == "nil":
+        return "nil"
+    return "keyword" if text in KEYWORDS else "ident"
+
+
 @dataclass
 class Token:
     kind: str
@@ -76,15 +86,8 @@ class Lexer:
         return None
 
     def _action(self, pos: int, start: int) -> int:
-        comment = re.match(r"[ \t\r\n]*/\*", self.text[pos:])
-        if comment:
-            end = self.text.find("*/", pos)
-            if end < 0:
-                raise self.fail(start, "unclosed comment")
-            after = self._close(end + 2)
-            if after is None:
-                raise self.fail(start, "comment ends before closing delimiter")
-            return after
+        if re.match(r"[ \t\r\n]*/\*", self.text[pos:]):
+            return self._comment(pos, start)
         self.tokens.append(Token("ldelim", "{{", start))
         space = False
         while True:
@@ -97,19 +100,21 @@ class Lexer:
             m = _TOKEN.match(self.text, pos)
             if not m or m.end() == pos:
                 raise self.fail(pos, self._bad_char(pos))
-            kind = m.lastgroup or ""
-            if kind == "space":
+            if m.lastgroup == "space":
                 space = True
             else:
-                if kind == "ident" and m.group() in ("true", "false"):
-                    kind = "bool"
-                elif kind == "ident" and m.group() == "nil":
-                    kind = "nil"
-                elif kind == "ident" and m.group() in KEYWORDS:
-                    kind = "keyword"
-                self.tokens.append(Token(kind, m.group(), pos, space))
+                self.tokens.append(Token(_kind(m.lastgroup or "", m.group()), m.group(), pos, space))
                 space = False
             pos = m.end()
+
+    def _comment(self, pos: int, start: int) -> int:
+        end = self.text.find("*/", pos)
+        if end < 0:
+            raise self.fail(start, "unclosed comment")
+        after = self._close(end + 2)
+        if after is None:
+            raise self.fail(start, "comment ends before closing delimiter")
+        return after
 
     def _bad_char(self, pos: int) -> str:
         ch = self.text[pos]
