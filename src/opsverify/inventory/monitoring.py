@@ -50,7 +50,7 @@ class PrometheusEntry(Server):
 
 
 @dataclass(kw_only=True)
-class TestAlert:
+class AlertRoundTrip:
     """The opt-in round trip: post a uniquely labelled alert, receive it on ``listen``, then resolve it.
 
     Alertmanager must route ``alertname=<alertname>`` to a webhook receiver at ``http://<listen>/...``.
@@ -75,7 +75,7 @@ class AlertmanagerEntry(Server):
     severity_label: str = "severity"
     max_silence: Duration | None = Duration(7 * 86400.0)
     send_test_alert: bool = False
-    test_alert: TestAlert = field(default_factory=TestAlert)
+    test_alert: AlertRoundTrip = field(default_factory=AlertRoundTrip)
 
 
 @dataclass(kw_only=True)

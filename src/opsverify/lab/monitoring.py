@@ -89,7 +89,7 @@ def _alertmanager(name: str, config: str, port: int) -> Service:
 
 
 def _grafana(name: str, config: str, port: int) -> Service:
-    argv = [sys.executable, "-m", "opsverify.lab.grafana_standin", "--port", str(port)]
+    argv = [str(Path(sys.executable).resolve()), "-m", "opsverify.lab.grafana_standin", "--port", str(port)]
     return Service(name, [*argv, "--config", str(config_dir() / config)], port, "/api/health", "python3")
 
 
@@ -157,26 +157,46 @@ def _pidfile(service: Service) -> Path:
 
 
 def _running_pid(service: Service) -> int | None:
-    """The pid in our pid file, if that process is still the program we started."""
+    """The process running exactly this service's command line: the one in our pid file, else found in /proc
+    (a pid file can be lost when two sessions raced on an older lab)."""
     try:
-        pid = int(_pidfile(service).read_text().strip())
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        candidates = [int(_pidfile(service).read_text().strip())]
     except (OSError, ValueError):
-        return None
-    return pid if [a.decode() for a in cmdline if a] == [a for a in service.argv if a] else None
+        candidates = []
+    candidates += [int(d.name) for d in Path("/proc").iterdir() if d.name.isdigit()]
+    wanted = [a for a in service.argv if a]
+    for pid in candidates:
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if [a.decode(errors="replace") for a in cmdline if a] == wanted:
+            return pid
+    return None
 
 
 def _stop(service: Service) -> None:
     pid = _running_pid(service)
     if pid is not None:
-        os.kill(pid, signal.SIGTERM)
-        for _ in range(50):
-            if _running_pid(service) is None or not Path(f"/proc/{pid}").exists():
-                break
-            time.sleep(0.1)
-        else:
-            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+            for _ in range(50):
+                if not _alive(pid):
+                    break
+                time.sleep(0.1)
+            else:
+                os.kill(pid, signal.SIGKILL)
     _pidfile(service).unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reap it when this process started it
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
 
 
 def _start(service: Service) -> None:
@@ -221,14 +241,16 @@ def _get(url: str, timeout: float = 2.0) -> bytes | None:
 
 
 def _wait_first_scrapes(deadline: float) -> None:
-    """Until every target was scraped once (lab-api up, lab-dead down) and the rules were evaluated."""
+    """Until every target was scraped (lab-api up, lab-dead down) and every rule group was evaluated at least a
+    second after the lab api's first scrape, so that rules see its series."""
     while time.monotonic() < deadline:
-        targets = _json(PROMETHEUS_URL + "/api/v1/targets?state=active")
-        rules = _json(PROMETHEUS_URL + "/api/v1/rules")
-        health = {t["labels"]["job"]: t["health"] for t in (targets or {}).get("data", {}).get("activeTargets", [])}
-        groups = (rules or {}).get("data", {}).get("groups", [])
-        evaluated = groups and all(not g["lastEvaluation"].startswith("0001") for g in groups)
-        if health.get("lab-api") == "up" and health.get("lab-dead") == "down" and evaluated:
+        targets = (_json(PROMETHEUS_URL + "/api/v1/targets?state=active") or {}).get("data", {})
+        groups = (_json(PROMETHEUS_URL + "/api/v1/rules") or {}).get("data", {}).get("groups", [])
+        by_job = {t["labels"]["job"]: t for t in targets.get("activeTargets", [])}
+        api, dead = by_job.get("lab-api", {}), by_job.get("lab-dead", {})
+        scraped = str(api.get("lastScrape", "0001"))[:19]
+        evaluated = bool(groups) and all(str(g["lastEvaluation"])[:19] > scraped for g in groups)
+        if api.get("health") == "up" and dead.get("health") == "down" and evaluated:
             return
         time.sleep(0.5)
     raise LabError(f"lab Prometheus did not scrape its targets in time (see {state_dir() / 'lab-prometheus.log'})")

@@ -36,13 +36,10 @@ def gather(entry: PrometheusEntry, base_dir: Path, timeout: float) -> Validation
     for kind, paths in jobs:
         full = [str(base_dir / p) for p in paths]
         what = f"{kind} {' '.join(paths)}"
-        if promtool:
-            result = _promtool(promtool, kind, full, what, timeout)
-            for long, short in zip(full, paths, strict=True):  # name files as the inventory does
-                result.output = [line.replace(long, short) for line in result.output]
-            facts.results.append(result)
-        else:
-            facts.results.append(_builtin(kind, full, what))
+        result = _promtool(promtool, kind, full, what, timeout) if promtool else _builtin(kind, full, what)
+        for long, short in zip(full, paths, strict=True):  # name files as the inventory does
+            result.output = [line.replace(long, short) for line in result.output]
+        facts.results.append(result)
     return facts
 
 

@@ -22,7 +22,7 @@ from .jsonapi import JsonApi, api_error
 
 
 @dataclass
-class TestAlertFacts:
+class RoundTripFacts:
     url: str
     run_id: str
     error: str | None = None  # could not listen, post or resolve
@@ -62,8 +62,8 @@ def _alert(entry: AlertmanagerEntry, run_id: str, ends: dt.datetime) -> list[dic
     return [{"labels": labels, "annotations": {"summary": summary}, "endsAt": ends.isoformat()}]
 
 
-def gather(entry: AlertmanagerEntry, timeout: float, transport: httpx.BaseTransport | None = None) -> TestAlertFacts:
-    facts = TestAlertFacts(entry.url, uuid.uuid4().hex[:12])
+def gather(entry: AlertmanagerEntry, timeout: float, transport: httpx.BaseTransport | None = None) -> RoundTripFacts:
+    facts = RoundTripFacts(entry.url, uuid.uuid4().hex[:12])
     host, _, port = entry.test_alert.listen.rpartition(":")
     try:
         receiver = _Receiver((host, int(port)))
@@ -81,7 +81,7 @@ def gather(entry: AlertmanagerEntry, timeout: float, transport: httpx.BaseTransp
     return facts
 
 
-def _round_trip(entry: AlertmanagerEntry, facts: TestAlertFacts, api: JsonApi, receiver: _Receiver) -> None:
+def _round_trip(entry: AlertmanagerEntry, facts: RoundTripFacts, api: JsonApi, receiver: _Receiver) -> None:
     deadline = entry.test_alert.deadline
     now = dt.datetime.now(dt.UTC)
     posted = api.post("/api/v2/alerts", _alert(entry, facts.run_id, now + dt.timedelta(seconds=deadline + 60)))
@@ -99,7 +99,7 @@ def _round_trip(entry: AlertmanagerEntry, facts: TestAlertFacts, api: JsonApi, r
         facts.resolved_seen_after = _wait_for(facts, receiver, time.monotonic(), min(5.0, deadline), "resolved")
 
 
-def _wait_for(facts: TestAlertFacts, receiver: _Receiver, started: float, within: float, status: str) -> float | None:
+def _wait_for(facts: RoundTripFacts, receiver: _Receiver, started: float, within: float, status: str) -> float | None:
     """Seconds until a notification carrying our alert in ``status`` arrived, or None at the deadline."""
     while (left := started + within - time.monotonic()) > 0:
         try:
@@ -114,7 +114,7 @@ def _wait_for(facts: TestAlertFacts, receiver: _Receiver, started: float, within
     return None
 
 
-def round_trip(entry: AlertmanagerEntry, facts: TestAlertFacts) -> Verdict:
+def round_trip(entry: AlertmanagerEntry, facts: RoundTripFacts) -> Verdict:
     ta = entry.test_alert
     if facts.error and facts.received_after is None:
         return Verdict.failed(entry.name, facts.error)

@@ -23,7 +23,9 @@ def test_cert_days_left(tmp_path, days, ok):
     assert verdict.ok is ok, verdict.message
     assert facts.cert is not None and facts.cert.subject == "CN=opsverify-test"
     if not ok:
-        assert "TLS certificate expires in 5.0 days" in verdict.message and "expected >= 30 days left" in verdict.message
+        assert (
+            "TLS certificate expires in 5.0 days" in verdict.message and "expected >= 30 days left" in verdict.message
+        )
 
 
 def test_verified_with_own_ca(tmp_path):

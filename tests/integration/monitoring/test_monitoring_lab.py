@@ -1,0 +1,185 @@
+"""The monitoring checks against the lab's real Prometheus and Alertmanager (Debian's) and the Grafana stand-in:
+the healthy entries pass, each fault variant fails with its own one-line reason, the test alert makes the trip."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from opsverify.inventory import load_inventory
+from opsverify.inventory.monitoring import AlertRoundTrip
+from opsverify.kinds import Context
+from opsverify.kinds_monitoring import KINDS
+from opsverify.paths import lab_dir, project_root
+from opsverify.probes import alertmanager, amrouting, deadalerts, grafana, prometheus, promtool, testalert
+from opsverify.schema import Duration
+
+LAB_INVENTORY = project_root() / "fixtures" / "inventory" / "lab.yml"
+
+
+@pytest.fixture(scope="module")
+def ctx(lab_stack) -> Context:
+    return Context(load_inventory(LAB_INVENTORY))
+
+
+def gather(ctx: Context, kind: str, name: str):
+    section = {"prometheus": "prometheus", "alertmanager": "alertmanager", "grafana": "grafana"}[kind.split("_")[0]]
+    entry = next(e for e in getattr(ctx.inventory, section) if e.name == name)
+    return entry, KINDS[kind].gather(entry, ctx)
+
+
+PROMETHEUS_JUDGES = [
+    prometheus.healthy,
+    prometheus.ready,
+    prometheus.targets_up,
+    prometheus.rules_healthy,
+    prometheus.no_firing,
+    prometheus.retention,
+    prometheus.head_series,
+    prometheus.config_reloaded,
+]
+
+
+@pytest.mark.parametrize("judge", PROMETHEUS_JUDGES, ids=lambda j: j.__name__)
+def test_healthy_prometheus_passes(ctx, judge):
+    entry, facts = gather(ctx, "prometheus", "lab-prometheus")
+    verdict = judge(entry, facts)
+    assert verdict.ok, verdict.message
+
+
+def test_healthy_prometheus_files_and_alerts(ctx):
+    entry, facts = gather(ctx, "prometheus_files", "lab-prometheus")
+    assert promtool.files_valid(entry, facts).message == (
+        "lab-prometheus: promtool: valid (config ../lab/monitoring/prometheus.yml, rules ../lab/monitoring/rules/lab.yml)"
+    )
+    entry, facts = gather(ctx, "prometheus_dead_alerts", "lab-prometheus")
+    verdict = deadalerts.no_dead_alerts(entry, facts)
+    assert verdict.ok, verdict.message
+    assert {r.name for r in facts.rules} >= {"LabApiDown", "LabApiMissing", "LabJobsFailing", "Watchdog"}
+
+
+def test_stopped_target_is_named_with_its_error(ctx):
+    entry, facts = gather(ctx, "prometheus", "lab-prometheus-dead-target")
+    verdict = prometheus.targets_up(entry, facts)
+    assert not verdict.ok
+    assert verdict.message.startswith(
+        "lab-prometheus-dead-target: 1 of 1 targets not up, expected all up: lab-dead http://127.0.0.1:18099/metrics is down: "
+    )
+    assert "connection refused" in verdict.message
+
+
+def test_rule_over_missing_metric_is_a_dead_alert(ctx):
+    entry, facts = gather(ctx, "prometheus_dead_alerts", "lab-prometheus-dead-alerts")
+    verdict = deadalerts.no_dead_alerts(entry, facts)
+    assert verdict.details == [
+        "alert LabQueueBacklog (group lab-dead-alerts): lab_queue_depth matches nothing: metric lab_queue_depth is absent",
+        'alert LabApiUnavailable (group lab-dead-alerts): http_requests_total{code="503",job="lab-api"} matches nothing: '
+        "metric http_requests_total exists but the label filter matches none of its series",
+    ]
+
+
+def test_firing_rule_errors_and_bad_rule_file(ctx):
+    entry, facts = gather(ctx, "prometheus", "lab-prometheus-firing")
+    assert "LabDiskAlmostFull (warning, since" in prometheus.no_firing(entry, facts).message
+    entry, facts = gather(ctx, "prometheus", "lab-prometheus-rule-errors")
+    assert (
+        "LabApiRatioBroken (group lab-eval-errors): err: found duplicate series"
+        in prometheus.rules_healthy(entry, facts).message
+    )
+    entry, facts = gather(ctx, "prometheus_files", "lab-prometheus-bad-rules")
+    assert "unclosed left parenthesis" in promtool.files_valid(entry, facts).message
+
+
+@pytest.mark.parametrize(
+    "judge", [alertmanager.healthy, alertmanager.routing, alertmanager.silences], ids=lambda j: j.__name__
+)
+def test_healthy_alertmanager_passes(ctx, judge):
+    entry, facts = gather(ctx, "alertmanager", "lab-alertmanager")
+    verdict = judge(entry, facts)
+    assert verdict.ok, verdict.message
+
+
+def test_receiverless_severity(ctx):
+    entry, facts = gather(ctx, "alertmanager", "lab-alertmanager-faulty")
+    assert alertmanager.routing(entry, facts).message == (
+        'lab-alertmanager-faulty: severity="warning" goes to receiver nobody with no integration, '
+        "expected a receiver that notifies someone"
+    )
+
+
+def test_catch_all_and_long_silences(ctx):
+    entry, facts = gather(ctx, "alertmanager", "lab-alertmanager-faulty")
+    details = alertmanager.silences(entry, facts).details
+    assert len(details) == 2
+    assert details[0].endswith("matches every alert") and '{alertname=~".+"}' in details[0]
+    assert details[1].endswith("lasts 60.0d, expected <= 7d")
+
+
+def test_test_alert_round_trip(ctx):
+    entry, facts = gather(ctx, "alertmanager_test_alert", "lab-alertmanager")
+    verdict = testalert.round_trip(entry, facts)
+    assert verdict.ok, verdict.message
+    assert facts.received_after is not None and facts.received_after < 20
+    assert facts.resolved
+
+
+def test_test_alert_not_routed_to_us_fails(ctx):
+    entry = next(e for e in ctx.inventory.alertmanager if e.name == "lab-alertmanager")
+    lost = dataclasses.replace(
+        entry, test_alert=AlertRoundTrip(listen="127.0.0.1:19097", alertname="OpsverifyLost", deadline=Duration(3))
+    )
+    verdict = testalert.round_trip(lost, testalert.gather(lost, 5.0))
+    assert not verdict.ok
+    assert "did not reach the webhook on 127.0.0.1:19097 within 3s" in verdict.message
+
+
+@pytest.mark.parametrize(
+    "judge",
+    [grafana.healthy, grafana.datasources, grafana.dashboards, grafana.default_admin_refused],
+    ids=lambda j: j.__name__,
+)
+def test_grafana_standin(ctx, judge):
+    entry, facts = gather(ctx, "grafana", "lab-grafana")
+    assert judge(entry, facts).ok
+    entry, facts = gather(ctx, "grafana", "lab-grafana-faulty")
+    assert judge(entry, facts).ok is (judge is grafana.healthy)
+
+
+@pytest.mark.parametrize("config", ["alertmanager.yml", "alertmanager-faulty.yml"])
+@pytest.mark.parametrize(
+    "labels",
+    [{"severity": "critical"}, {"severity": "warning"}, {"severity": "info"}, {"alertname": "OpsverifyTestAlert"}],
+)
+def test_routing_agrees_with_amtool(config, labels):
+    amtool = shutil.which("amtool")
+    assert amtool, "amtool (Debian prometheus-alertmanager) is needed as the reference"
+    path = lab_dir() / "monitoring" / config
+    args = [f"{k}={v}" for k, v in labels.items()]
+    done = subprocess.run(
+        [amtool, "config", "routes", "test", f"--config.file={path}", *args], capture_output=True, text=True, timeout=20
+    )
+    ours = amrouting.receivers_for(amrouting.parse_route(yaml.safe_load(path.read_text())["route"]), labels)
+    assert done.stdout.strip().split(",") == ours
+
+
+def test_checks_suite_passes_on_the_healthy_stack(lab_stack):
+    """The monitoring checks as `opsverify run` runs them: only the `info` fault variants fail."""
+    files = [
+        "checks/test_prometheus.py",
+        "checks/test_alertmanager.py",
+        "checks/test_grafana.py",
+        "checks/test_http.py",
+    ]
+    cmd = [sys.executable, "-m", "pytest", *files, f"--inventory={LAB_INVENTORY}", "-p", "no:cacheprovider", "-q"]
+    strict = subprocess.run(
+        [*cmd, "--fail-on=warning"], cwd=project_root(), capture_output=True, text=True, timeout=300
+    )
+    assert strict.returncode == 0, strict.stdout[-3000:]
+    assert "failed (by severity: info " in strict.stdout
+    every = subprocess.run([*cmd, "--fail-on=info"], cwd=project_root(), capture_output=True, text=True, timeout=300)
+    assert every.returncode == 1

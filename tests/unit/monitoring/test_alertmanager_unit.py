@@ -1,0 +1,154 @@
+"""Alertmanager routing-tree walk, silence judgement (pure, canned API answers)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import yaml
+
+from opsverify.inventory.monitoring import AlertmanagerEntry, AlertRoundTrip
+from opsverify.probes import alertmanager, amrouting
+
+CONFIG = """
+route:
+  receiver: default
+  routes:
+    - receiver: test-hook
+      matchers: ['alertname="OpsverifyTestAlert"']
+    - receiver: pager
+      match: {severity: critical}
+      continue: true
+    - receiver: audit
+      match_re: {severity: "crit.*"}
+    - receiver: chat
+      matchers: ['severity=~"warning|info"', 'team!="db"']
+    - receiver: nobody
+      matchers: [severity="warning"]
+receivers:
+  - name: default
+    email_configs: [{to: ops@example.invalid}]
+  - name: pager
+    webhook_configs: [{url: "http://127.0.0.1:9/p"}]
+  - name: audit
+    telegram_configs: [{chat_id: 1}]
+  - name: chat
+    slack_configs: [{channel: "#ops"}]
+  - name: nobody
+  - name: test-hook
+    webhook_configs: [{url: "http://127.0.0.1:19095/"}]
+"""
+
+
+def tree() -> amrouting.Route:
+    return amrouting.parse_route(yaml.safe_load(CONFIG)["route"])
+
+
+@pytest.mark.parametrize(
+    ("labels", "receivers"),
+    [
+        ({"severity": "critical"}, ["pager", "audit"]),
+        ({"severity": "warning"}, ["chat"]),
+        ({"severity": "warning", "team": "db"}, ["nobody"]),
+        ({"severity": "page"}, ["default"]),
+        ({"alertname": "OpsverifyTestAlert", "severity": "critical"}, ["test-hook"]),
+    ],
+)
+def test_receivers_for(labels, receivers):
+    assert amrouting.receivers_for(tree(), labels) == receivers
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('severity="critical"', ("severity", "=", "critical")),
+        ("team != db", ("team", "!=", "db")),
+        ('{job=~"a|b"}', ("job", "=~", "a|b")),
+        ('msg="say \\"hi\\""', ("msg", "=", 'say "hi"')),
+    ],
+)
+def test_parse_matcher(text, expected):
+    m = amrouting.parse_matcher(text)
+    assert (m.label, m.op, m.value) == expected
+
+
+def test_parse_matcher_rejects_garbage():
+    with pytest.raises(ValueError, match="bad matcher"):
+        amrouting.parse_matcher("severity")
+
+
+def test_integrations():
+    kinds = amrouting.integrations(yaml.safe_load(CONFIG))
+    assert kinds["nobody"] == [] and kinds["audit"] == ["telegram"]
+
+
+def answers(silences: list[dict], config: str = CONFIG):
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/v2/silences":
+            return httpx.Response(200, json=silences)
+        if request.url.path == "/api/v2/status":
+            return httpx.Response(200, json={"config": {"original": config}, "versionInfo": {"version": "0.25.0"}})
+        return httpx.Response(200, text="OK")
+
+    return httpx.MockTransport(handler)
+
+
+def silence(matchers, starts="2026-01-01T00:00:00Z", ends="2026-01-01T02:00:00Z", state="active"):
+    return {
+        "id": "abcdef1234",
+        "status": {"state": state},
+        "matchers": [{"name": n, "value": v, "isRegex": r, "isEqual": e} for n, v, r, e in matchers],
+        "startsAt": starts,
+        "endsAt": ends,
+        "createdBy": "bob",
+        "comment": "deploy",
+    }
+
+
+def test_routing_names_the_silent_severity():
+    entry = AlertmanagerEntry(name="am", url="http://127.0.0.1:1", severities=["critical", "warning", "info"])
+    facts = alertmanager.gather(entry, 2.0, transport=answers([]))
+    assert alertmanager.routing(entry, facts).ok
+    bad = yaml.safe_load(CONFIG)
+    bad["route"]["routes"][4]["matchers"] = ['severity="info"']
+    bad["route"]["routes"][3]["matchers"] = ['severity="warning"', 'team="db"']
+    facts = alertmanager.gather(entry, 2.0, transport=answers([], yaml.safe_dump(bad)))
+    verdict = alertmanager.routing(entry, facts)
+    assert verdict.message == (
+        'am: severity="info" goes to receiver nobody with no integration, expected a receiver that notifies someone'
+    )
+
+
+@pytest.mark.parametrize(
+    ("matchers", "catch_all"),
+    [
+        ([("alertname", ".+", True, True)], True),
+        ([("alertname", ".*", True, True)], True),
+        ([("severity", ".*", True, True), ("alertname", ".+", True, True)], True),
+        ([("alertname", "", False, False)], True),  # alertname!=""
+        ([("severity", ".+", True, True)], False),  # alerts without a severity label are not muted
+        ([("alertname", "Watchdog", False, True)], False),
+        ([("alertname", "Watch.*", True, True)], False),
+        ([("alertname", "(", True, True)], False),  # a broken regex matches nothing
+    ],
+)
+def test_matches_everything(matchers, catch_all):
+    assert alertmanager.matches_everything(silence(matchers)) is catch_all
+
+
+def test_silences_catch_all_and_too_long():
+    long = silence([("alertname", "Slow", False, True)], ends="2026-03-01T00:00:00Z")
+    expired = silence([("alertname", ".+", True, True)], state="expired")
+    entry = AlertmanagerEntry(name="am", url="http://127.0.0.1:1")
+    facts = alertmanager.gather(
+        entry, 2.0, transport=answers([silence([("alertname", ".+", True, True)]), long, expired])
+    )
+    verdict = alertmanager.silences(entry, facts)
+    assert verdict.details == [
+        'silence abcdef12 {alertname=~".+"} (by bob: "deploy", until 2026-01-01 02:00) matches every alert',
+        'silence abcdef12 {alertname="Slow"} (by bob: "deploy", until 2026-03-01 00:00) lasts 59.0d, expected <= 7d',
+    ]
+
+
+def test_test_alert_listen_is_loopback_only():
+    with pytest.raises(ValueError, match="loopback only"):
+        AlertRoundTrip(listen="0.0.0.0:19095")
