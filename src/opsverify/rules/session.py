@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
 from opsverify.durations import format_duration
@@ -17,14 +16,6 @@ from .template import expand_alert_text
 LOOKBACK_MS = 300_000
 # Prometheus 2 (Debian's promtool 2.42) counts a sample exactly 5m old; one extra ms reproduces that on ms grids.
 PROMETHEUS2_LOOKBACK_MS = LOOKBACK_MS + 1
-
-
-_ZERO_TIMES = re.compile(r"(?<!\S)([+-]?0)x(\d)")
-
-
-def _no_hex(values: str) -> str:
-    """``0x15`` in series notation is "0 repeated 15 times", never hex: spell it ``0+0x15`` for the loader."""
-    return _ZERO_TIMES.sub(r"\1+0x\2", values)
 
 
 def order_groups(groups: Sequence[Group], order: Sequence[str]) -> list[Group]:
@@ -55,7 +46,7 @@ class Session:
 
     def load(self, series: str, values: str, series_interval_ms: int, file: str = "", line: int = 0) -> None:
         try:
-            self.storage.load_series({series: _no_hex(values)}, series_interval_ms)
+            self.storage.load_series({series: values}, series_interval_ms)
         except (PromQLError, ValueError) as exc:
             raise SourceError(file or "<series>", line, f"input series {series!r}: {exc}") from None
 
