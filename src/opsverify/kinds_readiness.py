@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .kinds import Context, Kind, active
-from .probes import backups, containerdepth, hostfacts, logs
+from .probes import backups, containerdepth, hostfacts, logs, secrets
 from .probes.hostapi import Access, HostUnavailable
 
 
@@ -28,6 +28,13 @@ def _logs(entry: Any, ctx: Context) -> logs.LogFacts:
     return logs.gather_file(entry, _access(entry.host, ctx), timeout)
 
 
+def _secrets(entry: Any, ctx: Context) -> secrets.SecretsFacts:
+    timeout = ctx.timeout_for(entry)
+    if entry.container is not None:
+        return secrets.gather_container(entry, timeout)
+    return secrets.gather_file(entry, _access(entry.host, ctx), timeout)
+
+
 KINDS: dict[str, Kind] = {
     "hosts": Kind(
         "hosts",
@@ -43,4 +50,5 @@ KINDS: dict[str, Kind] = {
         lambda ctx: active(ctx, ctx.inventory.backups),
         lambda e, ctx: backups.gather(e, _access(e.host, ctx), ctx.timeout_for(e)),
     ),
+    "secrets": Kind("secrets", lambda ctx: active(ctx, ctx.inventory.secrets), _secrets),
 }

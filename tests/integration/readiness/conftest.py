@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -21,13 +22,25 @@ def lab() -> readiness.Path:
     """
     try:
         engine.ensure_engine()
-        if not _stack_settled():
-            readiness.before_stack()
-            stack.up()
+        _stack_up()
         readiness.up()
     except LabError as exc:
         pytest.skip(f"lab unavailable: {exc}")
     return readiness.state_dir()
+
+
+def _stack_up(attempts: int = 3) -> None:
+    """Bring the stack up unless settled; retry when another process is bringing the same stack up meanwhile."""
+    for attempt in range(attempts):
+        try:
+            if not _stack_settled():
+                readiness.before_stack()
+                stack.up()
+            return
+        except LabError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(5)
 
 
 def _stack_settled() -> bool:

@@ -1,0 +1,119 @@
+"""Secrets and config: the required keys of an env file (through testinfra) or a container's environment (docker
+SDK) are set, non-empty and not a placeholder or a known default. Values are never put into a message; every value
+of a required key, and of any key whose name looks secret, is registered with the masker as soon as it is read."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .. import masking
+from ..errors import OpsverifyError
+from ..inventory.readiness import SecretsEntry
+from ..verdict import Verdict
+from . import dockerapi
+from .hostapi import Access, CommandFailed, Connection, HostUnavailable
+from .hostfacts import q
+
+_PLACEHOLDER = re.compile(
+    r"(?i)^(x{3,}|\*{3,}|<[^>]*>|\$\{[^}]*\}|your[-_ ].*|change[-_ ]?me.*|replace[-_ ]?me.*|todo.*)$"
+)
+_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*?)\s*$")
+
+
+@dataclass
+class SecretsFacts:
+    source: str  # "/srv/app/.env on local://" or "the environment of container api"
+    error: str | None = None
+    values: dict[str, str] = field(default_factory=dict, repr=False)
+    example: dict[str, str] = field(default_factory=dict, repr=False)
+    example_source: str = ""
+
+
+def parse_env(text: str) -> dict[str, str]:
+    """KEY=value lines as docker-compose reads .env files: comments, ``export``, single/double quotes."""
+    values = {}
+    for line in text.splitlines():
+        match = _LINE.match(line)
+        if not match or line.lstrip().startswith("#"):
+            continue
+        value = match.group(2)
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        values[match.group(1)] = value
+    return values
+
+
+def _register(entry: SecretsEntry, values: dict[str, str]) -> None:
+    for key, value in values.items():
+        if key in entry.required or masking.looks_secret(key):
+            masking.MASKER.add(value)
+
+
+def gather_file(entry: SecretsEntry, access: Access | str, timeout: float) -> SecretsFacts:
+    path = str(entry.env_file)
+    facts = SecretsFacts(f"{path} on {access.spec if isinstance(access, Access) else '?'}")
+    if isinstance(access, str):
+        facts.error = access
+        return facts
+    example = entry.example_file or f"{path}.example"
+    try:
+        conn = Connection(access, timeout)
+        text = conn.output(f"if [ -f {q(path)} ]; then cat {q(path)}; else echo '#MISSING#'; fi")
+        example_text = conn.output(f"[ -f {q(example)} ] && cat {q(example)}; true")
+    except (HostUnavailable, CommandFailed) as exc:
+        facts.error = str(exc)
+        return facts
+    if text.strip() == "#MISSING#":
+        facts.error = f"{path} does not exist, expected an env file"
+        return facts
+    facts.values = parse_env(text)
+    _register(entry, facts.values)
+    facts.example, facts.example_source = parse_env(example_text), example.rsplit("/", 1)[-1]
+    return facts
+
+
+def gather_container(entry: SecretsEntry, timeout: float) -> SecretsFacts:
+    name = str(entry.container)
+    facts = SecretsFacts(f"the environment of container {name}")
+    try:
+        with dockerapi.docker_errors(f"container {name}"):
+            attrs = dockerapi.client(timeout).api.inspect_container(name)
+    except OpsverifyError as exc:
+        facts.error = str(exc)
+        return facts
+    env = (attrs.get("Config") or {}).get("Env") or []
+    facts.values = dict(str(item).partition("=")[::2] for item in env)
+    _register(entry, facts.values)
+    return facts
+
+
+def problem(entry: SecretsEntry, facts: SecretsFacts, key: str) -> str | None:
+    """What is wrong with one required key, in words that never contain its value."""
+    if key not in facts.values:
+        return f"{key} is missing"
+    value = facts.values[key]
+    if not value.strip():
+        return f"{key} is empty"
+    if value.lower() in {p.lower() for p in entry.placeholders} or _PLACEHOLDER.match(value):
+        return f"{key} is a placeholder or known default"
+    if masking.looks_secret(key) and facts.example.get(key) == value:  # config keys may keep example values
+        return f"{key} still has its value from {facts.example_source}"
+    if len(value) < entry.min_length:
+        return f"{key} is shorter than {entry.min_length} characters"
+    return None
+
+
+def required_set(entry: SecretsEntry, facts: SecretsFacts) -> Verdict:
+    if facts.error:
+        return Verdict.failed(entry.name, facts.error)
+    problems = [p for p in (problem(entry, facts, key) for key in entry.required) if p]
+    if problems:
+        return Verdict.failed(
+            entry.name,
+            f"{len(problems)} of {len(entry.required)} required keys in {facts.source} are not set properly: "
+            f"{'; '.join(problems)}; expected each set, non-empty and not a default",
+        )
+    return Verdict.passed(entry.name, f"{len(entry.required)} required keys set in {facts.source}")
