@@ -96,12 +96,29 @@ def nulls_to_empty(value: Any) -> Any:
     return value
 
 
+_DURATION_KEYS = {"for", "keep_firing_for", "interval", "query_offset", "evaluation_interval", "eval_time"}
+_BARE_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+
+
+def check_durations(value: Any, filename: str) -> None:
+    """Prometheus durations need a unit: ``for: 5`` is refused (only ``0`` may go without one)."""
+    if isinstance(value, LDict):
+        for key, item in value.items():
+            if key in _DURATION_KEYS and isinstance(item, str) and _BARE_NUMBER.match(item) and item != "0":
+                raise SourceError(filename, value.line_of(key), f'{key}: not a valid duration string: "{item}"')
+            check_durations(item, filename)
+    elif isinstance(value, list):
+        for item in value:
+            check_durations(item, filename)
+
+
 def load_rule_file(path: str | Path) -> list[Group]:
     """Read and validate one rule file; raise SourceError naming file and line."""
     filename = str(path)
     raw = nulls_to_empty(load(path))
     if raw is None:
         return []
+    check_durations(raw, filename)
     spec = Converter(filename).dataclass(raw, RuleFileSpec, "", 1)
     return _Validator(filename, raw).groups(spec)
 

@@ -12,7 +12,7 @@ from opsverify.errors import SourceError
 from opsverify.schema import Converter, Duration
 from opsverify.yamlsrc import LDict, LList
 
-from .model import nulls_to_empty
+from .model import check_durations, nulls_to_empty
 from .yamltext import load
 
 
@@ -93,6 +93,7 @@ def load_test_file(path: str | Path) -> TestFile:
     raw = nulls_to_empty(load(path))
     if raw is None:
         raw = LDict()
+    check_durations(raw, filename)
     conv = Converter(filename)
     tf = conv.dataclass(raw, TestFile, "", 1)
     tf.path = filename

@@ -42,6 +42,7 @@ def test_good_rule_file_loads(tmp_path: Path) -> None:
         ("      - alert: A\n", 4, "field 'expr' must be set"),
         ("      - alert: A\n        expr: up ==\n", 5, "could not parse expression"),
         ("      - alert: A\n        expr: up\n        for: 5 minutes\n", 6, "for: bad duration"),
+        ("      - alert: A\n        expr: up\n        for: 5\n", 6, 'for: not a valid duration string: "5"'),
         ("      - record: a-b\n        expr: up\n", 4, "invalid recording rule name: a-b"),
         ("      - record: a\n        expr: up\n        for: 1m\n", 6, "invalid field 'for' in recording rule"),
         ("      - alert: A\n        expr: up\n        labels: {0bad: x}\n", 6, "invalid label name: 0bad"),
