@@ -174,7 +174,7 @@ def _lines(items: list[Any]) -> list[str]:
     return out or ["(none)"]
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def rules(pytestconfig: pytest.Config) -> RuleSet:
     """A RuleSet of the rule files matching ini ``opsverify_rule_files``; call ``rules.load(path)`` for others."""
     patterns = pytestconfig.getini("opsverify_rule_files")
