@@ -101,7 +101,7 @@ class Eventually:
     """Poll until every expectation passes or ``within`` has passed (post-deploy runs)."""
 
     within: Duration
-    interval: Duration = Duration(2.0)  # noqa: RUF009 - an immutable float
+    interval: Duration = Duration(2.0)
 
     def __post_init__(self) -> None:
         if self.interval <= 0 or self.within < self.interval:

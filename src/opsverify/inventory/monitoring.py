@@ -41,7 +41,7 @@ class PrometheusEntry(Server):
     config_file: str | None = None  # checked with `promtool check config`
     rule_files: list[str] = field(default_factory=list)  # checked with `promtool check rules`, and for dead alerts
     dead_alerts: bool = True  # every selector of every alerting rule must match a series
-    dead_alert_window: Duration = Duration(3600.0)
+    dead_alert_window: Duration = Duration(3600.0)  # how far back a series counts as existing
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -73,7 +73,7 @@ class AlertmanagerEntry(Server):
 
     severities: list[str] = field(default_factory=lambda: ["critical", "warning"])  # values of the label in use
     severity_label: str = "severity"
-    max_silence: Duration | None = Duration(7 * 86400.0)
+    max_silence: Duration | None = Duration(7 * 86400.0)  # no active silence may last longer
     send_test_alert: bool = False
     test_alert: AlertRoundTrip = field(default_factory=AlertRoundTrip)
 
