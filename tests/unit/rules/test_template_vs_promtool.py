@@ -57,6 +57,11 @@ TEMPLATES = {
     "{{ .Labels.job }}={{ .Value }}{{ end }}",
     "printf2": '{{ printf "%d %q %s %x %t" 42 "q" "s" 255 true }} {{ printf "%d" $value }} {{ len $labels }}',
     "error": "{{ $labels.job | humanize }}",
+    "misc": '{{ range $i, $s := query "probe_value{case=\\"none\\"}" }}{{ $i }}{{ else }}empty{{ end }}|'
+    '{{ with $labels.nope }}{{ . }}{{ else }}no{{ end }}|{{ (query "probe_value{case=\\"4\\"}" | first).Labels.job }}|'
+    '{{ and $labels.job 0 }}|{{ or "" $labels.case }}|{{ slice $labels.job 0 1 }}|{{ index $labels "case" }}|'
+    '{{ print 1 2 "x" 3.5 }}|{{ println "a" 1 }}|{{ html "<a&b>" }}|{{ js "<x>=y" }}|{{ urlquery "a b&c" }}|'
+    '{{- " trimmed " -}}|{{ len "héllo" }}|{{ $v := $value }}{{ $v }}|{{ printf "%6.2f|%-6d|%+d|%05d" 3.14159 42 7 -3 }}',
     # externalURL/pathPrefix/graphLink are left out: promtool has no external URL object and renders a nil-pointer
     # error for them; we render them as a Prometheus server would.
     "external": "{{ $externalLabels.cluster }}|{{ $externalLabels.nope }}|{{ $externalURL }}",

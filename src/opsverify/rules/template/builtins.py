@@ -108,6 +108,22 @@ def _slice(item: Any, *idx: Any) -> Any:
     return item[start:end]
 
 
+_JS = {"\\": "\\\\", "'": "\\'", '"': '\\"', "<": "\\u003C", ">": "\\u003E", "&": "\\u0026", "=": "\\u003D"}
+
+
+def js_escape(text: str) -> str:
+    """Go template.JSEscapeString."""
+    out = []
+    for ch in text:
+        if ch in _JS:
+            out.append(_JS[ch])
+        elif ord(ch) < 0x20 or not ch.isprintable():
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def _printf(fmt: str, *args: Any) -> str:
     return sprintf(fmt, list(args))
 
@@ -130,5 +146,5 @@ BUILTINS: dict[str, Func] = {
     "ge": Func(lambda a, b: not _lt(a, b), ["any", "any"]),
     "html": Func(lambda *a: html.escape(sprint(list(a))).replace("&#x27;", "&#39;"), [], variadic="any"),
     "urlquery": Func(lambda *a: urllib.parse.quote_plus(sprint(list(a))), [], variadic="any"),
-    "js": Func(lambda *a: sprint(list(a)).replace("\\", "\\\\").replace("'", "\\'").replace('"', '\\"'), [], "any"),
+    "js": Func(lambda *a: js_escape(sprint(list(a))), [], "any"),
 }
