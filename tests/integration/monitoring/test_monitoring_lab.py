@@ -183,3 +183,17 @@ def test_checks_suite_passes_on_the_healthy_stack(lab_stack):
     assert "failed (by severity: info " in strict.stdout
     every = subprocess.run([*cmd, "--fail-on=info"], cwd=project_root(), capture_output=True, text=True, timeout=300)
     assert every.returncode == 1
+
+
+def test_stopped_servers_fail_fast_with_one_line():
+    """Nothing listens on 127.0.0.1:19099: every check says so in one line, after one refused connection."""
+    from opsverify.inventory.monitoring import AlertmanagerEntry, GrafanaEntry, PrometheusEntry
+
+    url = "http://127.0.0.1:19099"
+    prom = PrometheusEntry(name="p", url=url)
+    am = AlertmanagerEntry(name="a", url=url)
+    graf = GrafanaEntry(name="g", url=url)
+    refused = f"{url}: cannot connect: connection refused"
+    assert prometheus.targets_up(prom, prometheus.gather(prom, 2.0)).message == f"p: {refused}"
+    assert alertmanager.silences(am, alertmanager.gather(am, 2.0)).message == f"a: {refused}"
+    assert grafana.default_admin_refused(graf, grafana.gather(graf, 2.0)).message == f"g: {refused}"
