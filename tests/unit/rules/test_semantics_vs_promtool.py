@@ -1,7 +1,8 @@
 """Rule-evaluation semantics against promtool: a scenario whose every expectation is deliberately wrong, so both
 tools print what they got at each step (alert states over time, for, keep_firing_for, label templates, recording
 rules feeding alerts, ALERTS/ALERTS_FOR_STATE, absent). Windows avoid the Prometheus 2/3 boundary differences
-(a [90s] rate over 1m samples sees the same two samples in both)."""
+(a [90s] rate over 1m samples sees the same two samples in both). group_eval_order is given because promtool
+orders unlisted groups at random (a Go map walked into an unstable sort); we keep file order."""
 
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ def scenario_yaml() -> str:
         for expr in ("ALERTS", "ALERTS_FOR_STATE", "job:req:rate90s:doubled")
     )
     return (
-        "rule_files: [rules.yml]\nevaluation_interval: 1m\ntests:\n  - name: scenario\n    interval: 1m\n"
+        "rule_files: [rules.yml]\nevaluation_interval: 1m\ngroup_eval_order: [records, alerts]\ntests:\n  - name: scenario\n    interval: 1m\n"
         "    input_series:\n"
         "      - {series: 'req_total{job=\"a\"}', values: '0+30x10 300+150x10 1800+30x10'}\n"
         "      - {series: 'req_total{job=\"b\"}', values: '0+90x30'}\n"
