@@ -6,6 +6,7 @@ the status endpoints, the dead-alert series queries, local file validation, the 
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +23,23 @@ def _section(name: str) -> Any:
     return lambda ctx: active(ctx, getattr(ctx.inventory, name))
 
 
+def _with_inventory_rules(ctx: Context) -> list[Any]:
+    """Prometheus entries whose rule files include the inventory's ``rules.files`` (validated, checked for dead
+    alerts against each server, within the entry's ``groups``)."""
+    extra = list(ctx.inventory.rules.files)
+    return [dataclasses.replace(e, rule_files=[*e.rule_files, *extra]) for e in active(ctx, ctx.inventory.prometheus)]
+
+
 KINDS: dict[str, Kind] = {
     "prometheus": Kind("prometheus", _section("prometheus"), lambda e, ctx: prometheus.gather(e, ctx.timeout_for(e))),
     "prometheus_dead_alerts": Kind(
         "prometheus_dead_alerts",
-        _section("prometheus"),
+        _with_inventory_rules,
         lambda e, ctx: deadalerts.gather(e, ctx.timeout_for(e), base_dir(ctx)),
     ),
     "prometheus_files": Kind(
         "prometheus_files",
-        _section("prometheus"),
+        _with_inventory_rules,
         lambda e, ctx: promtool.gather(e, base_dir(ctx), ctx.timeout_for(e)),
     ),
     "alertmanager": Kind(

@@ -21,6 +21,7 @@ import yaml
 from ..inventory.monitoring import PrometheusEntry
 from ..verdict import Verdict, shorten
 from .jsonapi import JsonApi, api_error
+from .promtool import expand
 
 ABSENCE = {"absent", "absent_over_time"}
 _OPS = {"Equal": "=", "NotEqual": "!=", "Re": "=~", "NotRe": "!~"}
@@ -148,7 +149,7 @@ def live_rules(doc: Any, entry: PrometheusEntry) -> list[AlertRule]:
 
 def file_rules(entry: PrometheusEntry, base_dir: Path) -> list[AlertRule]:
     rules = []
-    for path in entry.rule_files:
+    for path in expand(entry.rule_files, base_dir):
         full = base_dir / path
         try:
             doc = yaml.safe_load(full.read_text()) or {}

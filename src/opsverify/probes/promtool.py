@@ -3,6 +3,8 @@ installed; without it, a built-in check (YAML shape, and every expression parsed
 
 from __future__ import annotations
 
+import glob
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -31,7 +33,8 @@ class ValidationFacts:
 def gather(entry: PrometheusEntry, base_dir: Path, timeout: float) -> ValidationFacts:
     promtool = shutil.which("promtool")
     jobs = [("config", [entry.config_file])] if entry.config_file else []
-    jobs += [("rules", list(entry.rule_files))] if entry.rule_files else []
+    rules = expand(entry.rule_files, base_dir)
+    jobs += [("rules", rules)] if rules else []
     facts = ValidationFacts("promtool" if promtool else "built-in (promtool not installed)")
     for kind, paths in jobs:
         full = [str(base_dir / p) for p in paths]
@@ -41,6 +44,20 @@ def gather(entry: PrometheusEntry, base_dir: Path, timeout: float) -> Validation
             result.output = [line.replace(long, short) for line in result.output]
         facts.results.append(result)
     return facts
+
+
+def expand(patterns: list[str], base_dir: Path) -> list[str]:
+    """Rule-file patterns (``rules/*.yml``) as the files they name, relative to ``base_dir`` as written.
+
+    A pattern that matches nothing stays, so that the check says the file is missing."""
+    found: list[str] = []
+    for pattern in patterns:
+        if not glob.has_magic(pattern):
+            found.append(pattern)
+            continue
+        matches = sorted(glob.glob(str(base_dir / pattern)))
+        found += [os.path.relpath(m, base_dir) if not Path(pattern).is_absolute() else m for m in matches] or [pattern]
+    return list(dict.fromkeys(found))
 
 
 def _promtool(promtool: str, kind: str, paths: list[str], what: str, timeout: float) -> Result:

@@ -142,3 +142,31 @@ def test_promtool_validation(tmp_path):
         promtool.files_valid(good, promtool.gather(good, tmp_path, 5.0)).message
         == "prom: promtool: valid (rules good.yml)"
     )
+
+
+def test_rule_file_globs(tmp_path):
+    (tmp_path / "rules").mkdir()
+    for name in ("b.yml", "a.yml", "c.txt"):
+        (tmp_path / "rules" / name).write_text("groups: []\n")
+    assert promtool.expand(["rules/*.yml", "rules/a.yml", "gone/*.yml", "x.yml"], tmp_path) == [
+        "rules/a.yml",
+        "rules/b.yml",
+        "gone/*.yml",
+        "x.yml",
+    ]
+
+
+def test_inventory_rule_files_join_each_prometheus_entry(tmp_path):
+    from opsverify.inventory import load_inventory
+    from opsverify.kinds import Context
+    from opsverify.kinds_monitoring import KINDS
+
+    path = tmp_path / "inv.yml"
+    path.write_text(
+        "version: 1\nprometheus:\n  - {name: p, url: 'http://127.0.0.1:1', rule_files: [own.yml]}\n"
+        "rules:\n  files: [shared/*.yml]\n"
+    )
+    ctx = Context(load_inventory(path, environ={}))
+    for kind in ("prometheus_files", "prometheus_dead_alerts"):
+        assert [t.rule_files for t in KINDS[kind].targets(ctx)] == [["own.yml", "shared/*.yml"]]
+    assert [t.rule_files for t in KINDS["prometheus"].targets(ctx)] == [["own.yml"]]
