@@ -8,7 +8,6 @@ from .engine import LabError, ensure_engine
 
 def up(start_engine: bool = True) -> None:
     ensure_engine(start=start_engine)
-    readiness.before_stack()
     stack.up()
     readiness.up()
     monitoring.up()

@@ -13,9 +13,12 @@ import shutil
 import time
 from pathlib import Path
 
+from ..paths import lab_dir
+from ..probes import containers
 from . import backups, sshd
 from .engine import LabError, run
 
+PROJECT = "opsverify-lab-readiness"
 CRON_USER = "opsverify-lab"
 CRON_D = Path("/etc/cron.d/opsverify-lab")
 LATEST_IMAGE = "opsverify-lab/base:latest"  # the unpinned image of the lab-sloppy fault
@@ -26,15 +29,14 @@ def state_dir() -> Path:
     return sshd.state_dir()
 
 
-def before_stack() -> None:
-    """What the compose file needs before `up`: the ``:latest`` tag of the base image."""
-    from . import stack
+def compose_file() -> Path:
+    return lab_dir() / "readiness" / "docker-compose.yml"
 
-    stack.build_images()
+
+def up(wait: float = 30.0) -> None:
+    """After the main stack: the fault containers (their own compose project), then the files, cron and sshd."""
     run(["docker", "tag", "opsverify-lab/base:1.0", LATEST_IMAGE], timeout=60)
-
-
-def up() -> None:
+    compose("up", "-d", "--remove-orphans", "--force-recreate")
     root = state_dir()
     root.mkdir(parents=True, exist_ok=True)
     _env_files(root / "app")
@@ -42,10 +44,26 @@ def up() -> None:
     backups.make(root / "backups")
     _cron()
     sshd.up()
+    _wait_running(("lab-sloppy", "lab-hog"), wait)
+
+
+def compose(*args: str) -> str:
+    return run(["docker-compose", "-p", PROJECT, "-f", str(compose_file()), *args], timeout=300)
+
+
+def _wait_running(names: tuple[str, ...], wait: float) -> None:
+    deadline = time.monotonic() + wait
+    while any(containers.gather(n, 5.0).status != "running" for n in names):
+        if time.monotonic() > deadline:
+            raise LabError(f"{', '.join(names)} did not start within {wait:g}s (docker logs shows why)")
+        time.sleep(0.5)
+    time.sleep(1.0)  # the hog fills its tmpfs and the sloppy worker logs its storm right after start
 
 
 def down() -> None:
     sshd.down()
+    with contextlib.suppress(LabError):
+        compose("down", "--remove-orphans", "-t", "2")
     CRON_D.unlink(missing_ok=True)
     if shutil.which("crontab"):
         with contextlib.suppress(LabError):  # no such user or no crontab: nothing to remove

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from ..durations import format_duration
 from ..inventory.hosts import format_size
 from ..inventory.readiness import BackupEntry
+from ..masking import scrub
 from ..verdict import Verdict, shorten
 from .hostapi import Access, CommandFailed, Connection, HostUnavailable, Result
 from .hostfacts import q
@@ -99,7 +100,7 @@ def _listed(result: Result, tool: str) -> str | None:
     if result.rc == 127:
         return f"{tool.split()[0]} is not installed on the host, cannot list the archive"
     said = [line for line in (result.stderr or result.stdout).splitlines() if line.strip()]
-    why = "timed out" if result.timed_out else shorten(said[0], 100) if said else f"exit {result.rc}"
+    why = "timed out" if result.timed_out else shorten(scrub(said[0]), 100) if said else f"exit {result.rc}"
     return f"`{tool}` cannot list it: {why}"
 
 

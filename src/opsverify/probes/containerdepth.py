@@ -12,6 +12,7 @@ from ..errors import OpsverifyError
 from ..inventory import ContainerEntry
 from ..inventory.entries import ContainerExec
 from ..inventory.hosts import format_size
+from ..masking import scrub
 from ..verdict import Verdict, shorten
 from . import containers, dockerapi
 from .containers import ContainerFacts
@@ -72,7 +73,7 @@ def _stats(name: str, timeout: float, facts: DepthFacts) -> None:
 
 def _exec(name: str, argv: list[str], timeout: float) -> ExecResult | str:
     try:
-        with dockerapi.docker_errors(f"container {name}: exec {shorten(shlex.join(argv), 60)}"):
+        with dockerapi.docker_errors(f"container {name}: exec {shorten(scrub(shlex.join(argv)), 60)}"):
             result = dockerapi.client(timeout).containers.get(name).exec_run(argv, demux=False)
     except OpsverifyError as exc:
         return str(exc)
@@ -143,11 +144,11 @@ def exec_commands(entry: ContainerEntry, facts: DepthFacts) -> Verdict:
     for check in entry.exec:
         text = command_text(check)
         result = facts.execs.get(text, "not run")
-        name = f"`{shorten(text, 60)}`"
+        name = f"`{shorten(scrub(text), 60)}`"
         if isinstance(result, str):
             problems.append(f"{name}: {result}")
             continue
-        output = shorten(result.output, 120) or "(no output)"
+        output = shorten(scrub(result.output), 120) or "(no output)"
         if result.exit_code != check.exit_code:
             problems.append(f"{name} exited {result.exit_code}, expected {check.exit_code}; output: {output}")
         elif check.output_match is not None and not re.search(check.output_match, result.output):
@@ -167,7 +168,7 @@ def reaches(entry: ContainerEntry, facts: DepthFacts) -> Verdict:
         if isinstance(result, str):
             problems.append(f"{target}: {result}")
         elif result.exit_code != 0:
-            why = shorten(result.output, 100) or f"nc exited {result.exit_code}"
+            why = shorten(scrub(result.output), 100) or f"nc exited {result.exit_code}"
             problems.append(f"cannot connect to {target} from inside ({why}), expected a connection")
     if problems:
         return Verdict.failed(entry.name, "; ".join(problems))

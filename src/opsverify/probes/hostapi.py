@@ -16,6 +16,7 @@ from typing import Any
 import testinfra
 
 from ..errors import OpsverifyError
+from ..masking import scrub
 from ..verdict import shorten
 
 
@@ -78,10 +79,10 @@ class Connection:
         """stdout of a command that must succeed; anything else raises CommandFailed with the reason."""
         result = self.run(command)
         if result.timed_out:
-            raise CommandFailed(f"`{shorten(command, 60)}` did not finish within {self.timeout:g}s")
+            raise CommandFailed(f"`{shorten(scrub(command), 60)}` did not finish within {self.timeout:g}s")
         if result.rc != 0:
-            why = shorten(result.stderr or result.stdout, 120) or "no output"
-            raise CommandFailed(f"`{shorten(command, 60)}` exited {result.rc}: {why}")
+            why = shorten(scrub(result.stderr or result.stdout), 120) or "no output"
+            raise CommandFailed(f"`{shorten(scrub(command), 60)}` exited {result.rc}: {why}")
         return result.stdout
 
 

@@ -7,6 +7,7 @@ import re
 
 from ..inventory import HostEntry
 from ..inventory.hosts import CommandCheck, FileCheck, format_size
+from ..masking import scrub
 from ..verdict import Verdict, quote, shorten
 from .hostapi import Result
 from .hostfacts import Disk, FileInfo, HostFacts, gather
@@ -158,12 +159,12 @@ def commands(entry: HostEntry, facts: HostFacts) -> Verdict:
 
 
 def _command_problems(check: CommandCheck, result: Result | str) -> list[str]:
-    name = f"`{shorten(check.command, 60)}`"
+    name = f"`{shorten(scrub(check.command), 60)}`"
     if isinstance(result, str):
         return [f"{name}: {result}"]
     if result.timed_out:
         return [f"{name} did not finish in time (killed), expected exit code {check.exit_code}"]
-    output = shorten(result.stdout or result.stderr, 120) or "(no output)"
+    output = shorten(scrub(result.stdout or result.stderr), 120) or "(no output)"
     if result.rc != check.exit_code:
         return [f"{name} exited {result.rc}, expected {check.exit_code}; output: {output}"]
     if check.stdout_match is not None and not re.search(check.stdout_match, result.stdout):

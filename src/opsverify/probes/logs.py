@@ -123,7 +123,7 @@ def _count(entry: LogEntry, facts: LogFacts, lines: list[str]) -> None:
     for line in lines:
         if pattern.search(line) and not (ignore and ignore.search(line)):
             facts.count += 1
-            facts.last.append(masking.scrub(shorten(line, 300)))
+            facts.last.append(shorten(masking.scrub(line), 300))
             del facts.last[:-MAX_KEPT]
 
 

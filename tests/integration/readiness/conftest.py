@@ -10,7 +10,6 @@ import pytest
 from opsverify.errors import InventoryError
 from opsverify.lab import engine, readiness, sshd, stack
 from opsverify.lab.engine import LabError
-from opsverify.probes import containers
 from opsverify.schema import Converter
 
 
@@ -34,7 +33,6 @@ def _stack_up(attempts: int = 3) -> None:
     for attempt in range(attempts):
         try:
             if not _stack_settled():
-                readiness.before_stack()
                 stack.up()
             return
         except LabError:
@@ -48,7 +46,7 @@ def _stack_settled() -> bool:
         stack.wait_settled(0.5)
     except LabError:
         return False
-    return all(containers.gather(name, 5.0).status == "running" for name in ("lab-sloppy", "lab-hog"))
+    return True
 
 
 @pytest.fixture(scope="session")
