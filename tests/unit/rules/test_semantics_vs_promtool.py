@@ -75,3 +75,48 @@ def test_every_step_matches_promtool(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert ours.splitlines() == theirs.splitlines()
     firing = [f for f in result.failures if "alertname: HighReq" in f and "got:[]" not in f]
     assert 'severity="page"' in "".join(firing) and 'severity="ticket"' in "".join(firing)
+
+
+ERROR_RULES = """groups:
+  - name: g
+    limit: 1
+    rules:
+      - record: r
+        expr: up
+  - name: h
+    rules:
+      - alert: Dup
+        expr: up > 0 or up2 > 0
+        for: 1m
+"""
+ERROR_TESTS = """rule_files: [rules.yml]
+group_eval_order: [g, h]
+tests:
+  - name: lim
+    interval: 1m
+    input_series:
+      - {series: 'up{i="1"}', values: 1x5}
+      - {series: 'up{i="2"}', values: _ _ _ 1x5}
+    alert_rule_test:
+      - {eval_time: 1m, alertname: Dup, exp_alerts: [{exp_labels: {i: "1"}}]}
+      - {eval_time: 2m, alertname: Dup, exp_alerts: [{exp_labels: {i: "9"}}]}
+      - {eval_time: 5m, alertname: Dup}
+  - name: dup
+    interval: 1m
+    input_series:
+      - {series: 'up{i="1"}', values: 1x5}
+      - {series: 'up2{i="1"}', values: _ 1x5}
+    alert_rule_test:
+      - {eval_time: 3m, alertname: Dup}
+"""
+
+
+def test_evaluation_errors_match_promtool(tmp_path: Path) -> None:
+    """A limit error stops its test group after the failures found before it, in promtool's words."""
+    (tmp_path / "rules.yml").write_text(ERROR_RULES)
+    (tmp_path / "t.yml").write_text(ERROR_TESTS)
+    peer = run_promtool("test", "rules", str(tmp_path / "t.yml"))
+    runner = load_runner(tmp_path / "t.yml")
+    ours = [line for i in range(2) for f in runner.run_group(i).failures for line in f.splitlines()]
+    assert "    rule: r, time: 3m0s, err: exceeded limit of 1 with 2 series" in ours
+    assert ours == peer.stderr.split("  FAILED:\n", 1)[1].splitlines()
