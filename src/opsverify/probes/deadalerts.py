@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import promql_parser
 import yaml
 
 from ..inventory.monitoring import PrometheusEntry
 from ..verdict import Verdict, shorten
+from . import promqlparse
 from .jsonapi import JsonApi, api_error
 from .promtool import expand
 
@@ -53,10 +53,7 @@ class DeadAlertFacts:
 
 def selectors(expr: str) -> list[Selector]:
     """The selectors of ``expr`` that must match something; ValueError when it does not parse."""
-    try:
-        node = promql_parser.parse(expr)
-    except Exception as exc:  # promql_parser raises an untyped error
-        raise ValueError(shorten(str(exc), 120)) from None
+    node = promqlparse.parse(expr)
     found: list[Selector] = []
     _walk(node, found)
     return list(dict.fromkeys(found))

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import promql_parser
+from . import promqlparse
 
 
 @dataclass(frozen=True)
@@ -50,10 +50,10 @@ def parse_text(text: str) -> list[Sample]:
 def parse_selector(text: str) -> Selector:
     """``name{label="v"}`` -> Selector; ValueError for anything that is not a plain vector selector."""
     try:
-        node: Any = promql_parser.parse(text)
-    except Exception as exc:  # promql_parser raises an untyped error
+        node = promqlparse.parse(text)
+    except ValueError as exc:
         raise ValueError(f"bad metric selector {text!r}: {exc}") from None
-    if type(node).__name__ != "VectorSelector":
+    if promqlparse.kind(node) != "VectorSelector":
         raise ValueError(f"bad metric selector {text!r}: expected name or name{{label=...}}")
     matchers = [(m.name, _OPS[_op_name(m.op)], m.value) for m in node.matchers.matchers]
     name = node.name or next((v for label, op, v in matchers if label == "__name__" and op == "="), None)

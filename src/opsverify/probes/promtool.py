@@ -10,11 +10,11 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import promql_parser
 import yaml
 
 from ..inventory.monitoring import PrometheusEntry
 from ..verdict import Verdict, shorten
+from . import promqlparse
 
 
 @dataclass
@@ -94,8 +94,8 @@ def _rule_problems(path: str, doc: object) -> list[str]:
     for group in doc["groups"]:
         for i, rule in enumerate(group.get("rules") or []):
             try:
-                promql_parser.parse(str(rule.get("expr", "")))
-            except Exception as exc:  # promql_parser raises an untyped error
+                promqlparse.parse(str(rule.get("expr", "")))
+            except ValueError as exc:
                 name = rule.get("alert") or rule.get("record") or f"rule {i + 1}"
                 problems.append(f'{path}: group "{group.get("name")}", {name}: {shorten(str(exc), 100)}')
     return problems
