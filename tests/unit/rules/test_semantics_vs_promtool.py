@@ -120,3 +120,39 @@ def test_evaluation_errors_match_promtool(tmp_path: Path) -> None:
     ours = [line for i in range(2) for f in runner.run_group(i).failures for line in f.splitlines()]
     assert "    rule: r, time: 3m0s, err: exceeded limit of 1 with 2 series" in ours
     assert ours == peer.stderr.split("  FAILED:\n", 1)[1].splitlines()
+
+
+STALE_RULES = """groups:
+  - name: g
+    rules:
+      - record: r
+        expr: x > 5
+      - alert: Gone
+        expr: absent(r)
+      - alert: Flapping
+        expr: changes(ALERTS_FOR_STATE[10m]) > 0 or count_over_time(ALERTS{alertname="Gone"}[10m]) > 2
+"""
+
+
+def test_stale_markers_of_rule_outputs_match_promtool(tmp_path: Path) -> None:
+    """A recorded series that disappears is marked stale at once (absent() fires the next evaluation)."""
+    cases = "".join(
+        f"      - {{eval_time: {m}m, alertname: {a}, exp_alerts: [{{exp_labels: {{w: x}}}}]}}\n"
+        for m in range(21)
+        for a in ("Gone", "Flapping")
+    )
+    tests = (
+        "rule_files: [rules.yml]\ntests:\n  - interval: 1m\n    input_series:\n"
+        "      - {series: 'x{job=\"a\"}', values: 10x5 0x10 10x5}\n    alert_rule_test:\n"
+        + cases
+        + "    promql_expr_test:\n"
+        "      - {expr: 'count_over_time(r[30m])', eval_time: 20m, exp_samples: [{labels: '{}', value: -1}]}\n"
+        "      - {expr: 'ALERTS_FOR_STATE', eval_time: 20m, exp_samples: [{labels: '{}', value: -1}]}\n"
+    )
+    (tmp_path / "rules.yml").write_text(STALE_RULES)
+    (tmp_path / "t.yml").write_text(tests)
+    peer = run_promtool("test", "rules", str(tmp_path / "t.yml"))
+    failures = load_runner(tmp_path / "t.yml").run_group(0).failures
+    gone_at_6m = next(f for f in failures if "alertname: Gone, time: 6m," in f)
+    assert 'Labels:{alertname="Gone"}' in gone_at_6m
+    assert "".join(f + "\n" for f in failures).splitlines() == peer.stderr.split("  FAILED:\n", 1)[1].splitlines()
