@@ -72,12 +72,16 @@ def samples_equal(exp: list[SampleView], got: list[SampleView], fuzzy: bool) -> 
     for e, g in zip(exp, got, strict=True):
         if e.labels != g.labels:
             return False
-        if fuzzy:
-            if not (e.value == g.value or abs(e.value - g.value) <= 1e-12):
-                return False
-        elif e.value != g.value:
+        if not floats_equal(e.value, g.value, fuzzy):
             return False
     return True
+
+
+def floats_equal(x: float, y: float, fuzzy: bool) -> bool:
+    """promtool's comparison: exact (NaN never equal), or with fuzzy_compare within one ULP either way."""
+    if x == y:
+        return True
+    return fuzzy and (math.nextafter(x, -math.inf) == y or math.nextafter(x, math.inf) == y)
 
 
 def go_duration(ms: int) -> str:

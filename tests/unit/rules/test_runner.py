@@ -202,3 +202,13 @@ tests:
 """
     result = load_runner(write(tmp_path, tests=tests)).run_group(0)
     assert result.passed, result.failures  # samples every 30s (Prometheus >= 2.48), not all at 0 (promtool 2.42)
+
+
+def test_fuzzy_compare_allows_one_ulp_and_never_nan() -> None:
+    from opsverify.rules.compare import floats_equal
+
+    x = 0.1 + 0.2
+    assert not floats_equal(x, 0.3, fuzzy=False)
+    assert floats_equal(x, 0.3, fuzzy=True)  # 0.30000000000000004 is the next float after 0.3
+    assert not floats_equal(0.3000000000000001, 0.3, fuzzy=True)
+    assert not floats_equal(float("nan"), float("nan"), fuzzy=True)
