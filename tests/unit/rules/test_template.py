@@ -146,3 +146,8 @@ def test_parse_errors_are_raised_by_the_checker() -> None:
     assert "undefined variable" in (check_alert_text("{{ $nope }}", "A") or "")
     with pytest.raises(TemplateParseError):
         expand("{{ if 1 }}", "t", None)
+
+
+def test_parse_duration_function() -> None:
+    assert render('{{ parseDuration "1h30m" }} {{ parseDuration "250ms" | humanizeDuration }}') == "5400 250ms"
+    assert 'not a valid duration string: "5"' in render('{{ parseDuration "5" }}')

@@ -119,6 +119,21 @@ def _sort_by_label(label: str, v: Any) -> list[Any]:
     return sorted(v, key=lambda s: str(_sample_field(s, "Labels").get(label, "")))
 
 
+def _parse_duration(text: str) -> float:
+    """Prometheus' parseDuration: a duration string to float seconds."""
+    from opsverify.durations import parse_duration
+
+    if _BARE.match(text) and text != "0":
+        raise FuncError(f'not a valid duration string: "{text}"')
+    try:
+        return parse_duration(text)
+    except ValueError:
+        raise FuncError(f'not a valid duration string: "{text}"') from None
+
+
+_BARE = re.compile(r"^[-+]?[\d.]+$")
+
+
 def prometheus_funcs(query: QueryFunc | None, external_url: str) -> dict[str, Func]:
     """The Prometheus function table for one expansion (``query`` runs at the evaluation time)."""
 
@@ -156,6 +171,7 @@ def prometheus_funcs(query: QueryFunc | None, external_url: str) -> dict[str, Fu
         "humanizePercentage": Func(humanize_percentage, a1),
         "humanizeTimestamp": Func(humanize_timestamp, a1),
         "toTime": Func(lambda v: humanize_timestamp(to_float(v)), a1),
+        "parseDuration": Func(_parse_duration, s1),
         "pathPrefix": Func(lambda: parsed.path, []),
         "externalURL": Func(lambda: external_url, []),
         "graphLink": Func(lambda e: _link(parsed.path, e, 0), s1),
