@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from .jsonapi import JsonApi, api_error
 from .promtool import expand
 
 ABSENCE = {"absent", "absent_over_time"}
+SERIES_WORKERS = 8  # series queries in flight per Prometheus
 _OPS = {"Equal": "=", "NotEqual": "!=", "Re": "=~", "NotRe": "!~"}
 
 
@@ -112,15 +114,23 @@ def gather(
             facts.error = f"{entry.url}: {problem}"
             return facts
         facts.rules = live_rules(answer.doc, entry) + file_rules(entry, base_dir)
-        end = time.time()
-        for query in _queries(facts.rules):
-            got = api.get("/api/v1/series", {"match[]": query, "start": end - entry.dead_alert_window, "end": end})
-            problem = api_error(got, f"GET /api/v1/series?match[]={query}")
-            if problem:
-                facts.error = f"{entry.url}: {problem}"
-                return facts
-            facts.series[query] = len(got.doc.get("data") or [])
+        window = (time.time() - entry.dead_alert_window, time.time())
+        with ThreadPoolExecutor(max_workers=SERIES_WORKERS) as pool:
+            found = list(pool.map(lambda q: (q, _series(api, q, window)), _queries(facts.rules)))
+    problems = [count for _, count in found if isinstance(count, str)]
+    if problems:
+        facts.error = f"{entry.url}: {problems[0]}"
+    facts.series = {q: count for q, count in found if isinstance(count, int)}
     return facts
+
+
+def _series(api: JsonApi, query: str, window: tuple[float, float]) -> int | str:
+    """How many series ``query`` matches in the window (at most 1 where the server honours ``limit``), or why not."""
+    got = api.get("/api/v1/series", {"match[]": query, "start": window[0], "end": window[1], "limit": 1})
+    problem = api_error(got, f"GET /api/v1/series?match[]={query}")
+    if problem or not isinstance(got.doc, dict):
+        return problem or f"GET /api/v1/series?match[]={query}: not a Prometheus API answer"
+    return len(got.doc.get("data") or [])
 
 
 def _queries(rules: list[AlertRule]) -> list[str]:
