@@ -22,18 +22,19 @@ def lab() -> readiness.Path:
     try:
         engine.ensure_engine()
         _stack_up()
-        readiness.up()
     except LabError as exc:
         pytest.skip(f"lab unavailable: {exc}")
     return readiness.state_dir()
 
 
 def _stack_up(attempts: int = 3) -> None:
-    """Bring the stack up unless settled; retry when another process is bringing the same stack up meanwhile."""
+    """The stack unless settled, then the readiness targets; retried while another process brings the same
+    stack up (compose name conflicts)."""
     for attempt in range(attempts):
         try:
             if not _stack_settled():
                 stack.up()
+            readiness.up()
             return
         except LabError:
             if attempt == attempts - 1:
