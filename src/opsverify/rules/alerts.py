@@ -15,6 +15,10 @@ PENDING, FIRING, INACTIVE = "pending", "firing", "inactive"
 LabelExpander = Callable[[str, str, dict[str, str], float, int], str]
 
 
+# (rule, alert) -> rendered annotations
+Annotator = Callable[[Rule, "Alert"], dict[str, str]]
+
+
 class RuleError(Exception):
     """A rule evaluation failed at one timestamp (Prometheus reports it as the rule's last error)."""
 
@@ -33,15 +37,20 @@ class Alert:
     state: str = PENDING
     fired_at: int | None = None
     keep_firing_since: int | None = None
+    annotations: dict[str, str] | None = None  # rendered at evaluation time when they run queries
 
 
 class AlertingState:
     """Active alerts of one alerting rule across evaluations; ``step`` is one Eval at ``ts``."""
 
-    def __init__(self, rule: Rule, expand_label: LabelExpander, limit: int = 0) -> None:
+    def __init__(
+        self, rule: Rule, expand_label: LabelExpander, limit: int = 0, annotate: Annotator | None = None
+    ) -> None:
         self.rule = rule
         self.expand_label = expand_label
         self.limit = limit
+        # Annotations that query the storage must see it as it is during this evaluation; others render lazily.
+        self.annotate = annotate if any("query" in v for v in rule.annotations.values()) else None
         self.active: dict[LabelKey, Alert] = {}
         self.static_labels = all("{{" not in v for v in rule.labels.values())
 
@@ -70,7 +79,9 @@ class AlertingState:
             if old is not None and old.state != INACTIVE:
                 old.value, old.sample_labels, old.sample_ts = new.value, new.sample_labels, new.sample_ts
             else:
-                self.active[key] = new
+                self.active[key] = old = new
+            if self.annotate is not None:
+                old.annotations = self.annotate(self.rule, old)
         out = self._advance(ts, current)
         if self.limit > 0 and len(out) > self.limit:
             self.active = {}

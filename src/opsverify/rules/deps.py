@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import Any
 
 import promql_parser
@@ -40,6 +42,31 @@ def _selector_name(sel: Any) -> str | None:
         if m.name == "__name__" and str(m.op).endswith("Equal") and "Not" not in str(m.op):
             return str(m.value)
     return None
+
+
+_QUERY_WORD = re.compile(r"\bquery\b")
+_QUERY_LITERAL = re.compile(r'\bquery\s+("(?:[^"\\]|\\.)*"|`[^`]*`)')
+
+
+def template_reads(texts: Iterable[str]) -> set[str] | None:
+    """Metric names that ``query "..."`` calls in label/annotation templates read; None when a query is built
+    at run time (``printf ... | query``) and could read anything."""
+    from .template.parser import unquote
+
+    names: set[str] = set()
+    for text in texts:
+        literals = _QUERY_LITERAL.findall(text)
+        if len(literals) != len(_QUERY_WORD.findall(text)):
+            return None
+        for literal in literals:
+            try:
+                found = referenced_names(promql_parser.parse(unquote(literal)))
+            except Exception:  # an unparsable query fails when it runs; it reads nothing
+                continue
+            if found is None:
+                return None
+            names |= found
+    return names
 
 
 def parse_expr(text: str) -> Any:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._promql import STALE_NAN, Engine, InstantVector, PromQLError, RangeResult, Scalar, Storage
-from .alerts import Alert, AlertingState, LabelExpander, LabelKey, RuleError, alerts_samples, label_key
-from .deps import referenced_names
+from .alerts import Alert, AlertingState, Annotator, LabelExpander, LabelKey, RuleError, alerts_samples, label_key
+from .deps import referenced_names, template_reads
 from .model import Group, Rule
 
 SampleList = list[tuple[dict[str, str], float]]
@@ -56,7 +56,7 @@ def plan(runs: Sequence[_RuleRun]) -> tuple[list[int], list[int], list[int]]:
     outputs = [{r.rule.name} if r.alerting is None else {"ALERTS", "ALERTS_FOR_STATE"} for r in runs]
     reads: list[set[int]] = []
     for run in runs:
-        names = referenced_names(run.rule.parsed)
+        names = _reads(run.rule)
         reads.append({j for j, out in enumerate(outputs) if names is None or names & out})
     step = {i for i, deps in enumerate(reads) if any(j >= i for j in deps)}
     step |= {j for i in step for j in reads[i] if j >= i}
@@ -67,6 +67,13 @@ def plan(runs: Sequence[_RuleRun]) -> tuple[list[int], list[int], list[int]]:
     after = needs_step - step
     before = [i for i in range(len(runs)) if i not in step and i not in after]
     return before, sorted(step), sorted(after)
+
+
+def _reads(rule: Rule) -> set[str] | None:
+    """Names a rule reads: its expression's, plus those its templates query (they run at evaluation time)."""
+    names = referenced_names(rule.parsed)
+    templated = template_reads([*rule.labels.values(), *rule.annotations.values()])
+    return None if names is None or templated is None else names | templated
 
 
 def _closure(edges: list[set[int]], seeds: set[int]) -> set[int]:
@@ -92,6 +99,7 @@ class Evaluator:
         end_ms: int,
         snapshot_ts: set[int],
         expand_label: LabelExpander,
+        annotate: Annotator | None = None,
     ) -> None:
         self.storage = storage
         self.engine = engine
@@ -100,7 +108,7 @@ class Evaluator:
         self.snapshot_ts = snapshot_ts
         self.outcome = Outcome(steps=len(self.steps))
         self.runs = [
-            _RuleRun(r, g, AlertingState(r, expand_label, g.limit) if r.kind == "alert" else None)
+            _RuleRun(r, g, AlertingState(r, expand_label, g.limit, annotate) if r.kind == "alert" else None)
             for g in groups
             for r in g.rules
         ]

@@ -65,11 +65,23 @@ class Session:
         )
 
     def evaluate(self, groups: Sequence[Group], end_ms: int, snapshot_ts: set[int]) -> Outcome:
-        evaluator = Evaluator(groups, self.storage, self.engine, self.interval_ms, end_ms, snapshot_ts, self.expand)
+        evaluator = Evaluator(
+            groups,
+            self.storage,
+            self.engine,
+            self.interval_ms,
+            end_ms,
+            snapshot_ts,
+            self.expand,
+            lambda rule, alert: self.render(alert, rule.annotations),
+        )
         return evaluator.run()
 
     def annotations(self, alert: Alert, rule_annotations: Mapping[str, str]) -> dict[str, str]:
-        """Render an alert's annotations as its last evaluation did (labels, value and query time)."""
+        """An alert's annotations as its last evaluation rendered them (or would have: labels, value, time)."""
+        return alert.annotations if alert.annotations is not None else self.render(alert, rule_annotations)
+
+    def render(self, alert: Alert, rule_annotations: Mapping[str, str]) -> dict[str, str]:
         name = alert.labels["alertname"]
         return {
             k: self.expand(v, name, alert.sample_labels, alert.value, alert.sample_ts)

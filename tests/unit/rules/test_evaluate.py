@@ -79,3 +79,18 @@ def test_range_and_step_paths_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert fast == slow
     severities = {dict(v[1])["severity"] for case in fast for v in case}
     assert severities == {"page", "ticket"}  # the label template changes the alert identity over time
+
+
+def test_template_queries_count_as_reads() -> None:
+    from opsverify.rules.deps import template_reads
+
+    assert template_reads(['{{ with query "sum(r)" }}{{ . }}{{ end }}', "{{ $value }}"]) == {"r"}
+    assert template_reads(['{{ query `ALERTS{alertname="X"}` | first | value }}']) == {"ALERTS"}
+    assert template_reads(['{{ printf "up{job=%q}" $labels.job | query }}']) is None
+    assert template_reads(["no templates"]) == set()
+
+
+def test_plan_steps_an_alert_whose_annotation_queries_a_later_rule() -> None:
+    runs = make_runs(("alert", "A", "x > 1"), ("record", "later", "sum(x)"))
+    runs[0].rule.annotations = {"s": '{{ query "later" | first | value }}'}
+    assert plan(runs) == ([], [0, 1], [])

@@ -156,3 +156,38 @@ def test_stale_markers_of_rule_outputs_match_promtool(tmp_path: Path) -> None:
     gone_at_6m = next(f for f in failures if "alertname: Gone, time: 6m," in f)
     assert 'Labels:{alertname="Gone"}' in gone_at_6m
     assert "".join(f + "\n" for f in failures).splitlines() == peer.stderr.split("  FAILED:\n", 1)[1].splitlines()
+
+
+QUERY_RULES = r"""groups:
+  - name: g
+    rules:
+      - record: r
+        expr: sum(x)
+      - alert: Q
+        expr: x > 1
+        for: 2m
+        keep_firing_for: 2m
+        annotations:
+          own: '{{ with query "ALERTS{alertname=\"Q\"}" }}{{ . | first | label "alertstate" }}{{ end }}'
+          rec: '{{ with query "r" }}{{ . | first | value }}{{ end }}'
+          later: '{{ with query "later" }}{{ . | first | value }}{{ else }}none{{ end }}'
+      - record: later
+        expr: sum(x) * 10
+"""
+
+
+def test_annotation_queries_see_storage_as_during_evaluation(tmp_path: Path) -> None:
+    """Queries in annotations see earlier rules of this step, and their own ALERTS and later rules one step late."""
+    cases = "".join(
+        f"      - {{eval_time: {m}m, alertname: Q, exp_alerts: [{{exp_labels: {{w: x}}}}]}}\n" for m in range(14)
+    )
+    tests = (
+        "rule_files: [rules.yml]\ntests:\n  - interval: 1m\n    input_series:\n"
+        "      - {series: 'x{job=\"a\"}', values: 0 0 2 3 4 5 0 0 0 0 6 7 8 9}\n    alert_rule_test:\n" + cases
+    )
+    (tmp_path / "rules.yml").write_text(QUERY_RULES)
+    (tmp_path / "t.yml").write_text(tests)
+    peer = run_promtool("test", "rules", str(tmp_path / "t.yml"))
+    failures = load_runner(tmp_path / "t.yml").run_group(0).failures
+    assert any('Annotations:{later="30", own="pending", rec="4"}' in f for f in failures)
+    assert "".join(f + "\n" for f in failures).splitlines() == peer.stderr.split("  FAILED:\n", 1)[1].splitlines()
