@@ -19,6 +19,7 @@ from .hostfacts import q
 
 _ISO = re.compile(r"^\[?(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:[.,]\d+)?\s*(Z|[+-]\d{2}:?\d{2})?")
 _SYSLOG = re.compile(r"^([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}:\d{2}:\d{2})")
+MAX_LINES = 200_000  # a container's log is read from its last this-many lines in the window
 MAX_KEPT = 50  # matching lines kept for the report (the count covers all)
 
 
@@ -40,7 +41,7 @@ def gather_container(entry: LogEntry, timeout: float) -> LogFacts:
             api = dockerapi.client(timeout).api
             _register_env_secrets(api.inspect_container(name))
             since = int(time.time() - entry.since)
-            raw = api.logs(name, stdout=True, stderr=True, timestamps=False, since=since)
+            raw = api.logs(name, stdout=True, stderr=True, timestamps=False, since=since, tail=MAX_LINES)
     except OpsverifyError as exc:
         facts.error = str(exc)
         return facts
