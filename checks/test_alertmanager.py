@@ -4,7 +4,7 @@ a test alert really arrives."""
 import pytest
 
 from opsverify.check import expect
-from opsverify.probes import alertmanager, testalert
+from opsverify.probes import alertmanager, promtool, testalert
 
 pytestmark = [pytest.mark.readiness, pytest.mark.alerts]
 
@@ -28,3 +28,8 @@ def test_alertmanager_silences(target, facts):
 @pytest.mark.opsverify("alertmanager_test_alert", severity="critical", where=lambda t: t.send_test_alert)
 def test_alertmanager_test_alert_round_trip(target, facts):
     expect(testalert.round_trip(target, facts))
+
+
+@pytest.mark.opsverify("alertmanager_files", severity="critical", where=lambda t: t.config_file is not None)
+def test_alertmanager_config_valid(target, facts):
+    expect(promtool.files_valid(target, facts))

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .kinds import Context, Kind, active
-from .probes import alertmanager, deadalerts, grafana, prometheus, promtool, testalert
+from .probes import alertmanager, amtool, deadalerts, grafana, prometheus, promtool, testalert
 
 
 def base_dir(ctx: Context) -> Path:
@@ -44,6 +44,11 @@ KINDS: dict[str, Kind] = {
     ),
     "alertmanager": Kind(
         "alertmanager", _section("alertmanager"), lambda e, ctx: alertmanager.gather(e, ctx.timeout_for(e))
+    ),
+    "alertmanager_files": Kind(
+        "alertmanager_files",
+        _section("alertmanager"),
+        lambda e, ctx: amtool.gather(e, base_dir(ctx), ctx.timeout_for(e)),
     ),
     "alertmanager_test_alert": Kind(
         "alertmanager_test_alert", _section("alertmanager"), lambda e, ctx: testalert.gather(e, ctx.timeout_for(e))

@@ -72,6 +72,7 @@ class AlertmanagerEntry(Server):
     """An Alertmanager: health, routing of each severity to a real receiver, silences, opt-in test alert."""
 
     severities: list[str] = field(default_factory=lambda: ["critical", "warning"])  # values of the label in use
+    config_file: str | None = None  # checked with `amtool check-config` (a local copy of the deployed file)
     severity_label: str = "severity"
     max_silence: Duration | None = Duration(7 * 86400.0)  # no active silence may last longer
     send_test_alert: bool = False

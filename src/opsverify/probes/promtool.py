@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from ..inventory.monitoring import PrometheusEntry
+from ..inventory.monitoring import PrometheusEntry, Server
 from ..verdict import Verdict, shorten
 from . import promqlparse
 
@@ -101,7 +101,7 @@ def _rule_problems(path: str, doc: object) -> list[str]:
     return problems
 
 
-def files_valid(entry: PrometheusEntry, facts: ValidationFacts) -> Verdict:
+def files_valid(entry: Server, facts: ValidationFacts) -> Verdict:
     bad = [r for r in facts.results if not r.ok]
     if bad:
         reasons = [f"{r.what}: {'; '.join(r.output) or 'invalid'}" for r in bad]

@@ -112,6 +112,19 @@ def test_receiverless_severity(ctx):
     )
 
 
+def test_alertmanager_config_files(ctx):
+    entry, facts = gather(ctx, "alertmanager_files", "lab-alertmanager")
+    assert (
+        promtool.files_valid(entry, facts).message
+        == "lab-alertmanager: amtool: valid (config ../lab/monitoring/alertmanager.yml)"
+    )
+    entry, facts = gather(ctx, "alertmanager_files", "lab-alertmanager-faulty")
+    assert promtool.files_valid(entry, facts).message == (
+        "lab-alertmanager-faulty: amtool check failed: config ../lab/monitoring/broken/alertmanager-bad.yml: "
+        'undefined receiver "on-call-typo" used in route'
+    )
+
+
 def test_catch_all_and_long_silences(ctx):
     entry, facts = gather(ctx, "alertmanager", "lab-alertmanager-faulty")
     details = alertmanager.silences(entry, facts).details

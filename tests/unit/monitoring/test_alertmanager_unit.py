@@ -26,13 +26,13 @@ route:
       matchers: [severity="warning"]
 receivers:
   - name: default
-    email_configs: [{to: ops@example.invalid}]
+    email_configs: [{to: ops@example.invalid, from: am@example.invalid, smarthost: "127.0.0.1:25"}]
   - name: pager
     webhook_configs: [{url: "http://127.0.0.1:9/p"}]
   - name: audit
-    telegram_configs: [{chat_id: 1}]
+    telegram_configs: [{chat_id: 1, bot_token: "123:abc"}]
   - name: chat
-    slack_configs: [{channel: "#ops"}]
+    slack_configs: [{channel: "#ops", api_url: "http://127.0.0.1:9/slack"}]
   - name: nobody
   - name: test-hook
     webhook_configs: [{url: "http://127.0.0.1:19095/"}]
@@ -152,3 +152,23 @@ def test_silences_catch_all_and_too_long():
 def test_test_alert_listen_is_loopback_only():
     with pytest.raises(ValueError, match="loopback only"):
         AlertRoundTrip(listen="0.0.0.0:19095")
+
+
+@pytest.mark.parametrize("tool", ["amtool", None])
+def test_config_validation(tmp_path, monkeypatch, tool):
+    import shutil
+
+    from opsverify.probes import amtool, promtool
+
+    if tool is not None and shutil.which(tool) is None:
+        pytest.skip("amtool not installed")
+    if tool is None:
+        monkeypatch.setattr(shutil, "which", lambda name: None)
+    (tmp_path / "am.yml").write_text(CONFIG)
+    (tmp_path / "bad.yml").write_text(CONFIG.replace("receiver: audit", "receiver: audti"))
+    good = AlertmanagerEntry(name="am", url="http://127.0.0.1:1", config_file="am.yml")
+    assert promtool.files_valid(good, amtool.gather(good, tmp_path, 10.0)).ok
+    bad = AlertmanagerEntry(name="am", url="http://127.0.0.1:1", config_file="bad.yml")
+    verdict = promtool.files_valid(bad, amtool.gather(bad, tmp_path, 10.0))
+    assert verdict.message.endswith('check failed: config bad.yml: undefined receiver "audti" used in route')
+    assert verdict.message.startswith("am: amtool " if tool else "am: built-in (amtool not installed) ")
