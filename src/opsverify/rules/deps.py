@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import itertools
 from collections.abc import Iterable
 from typing import Any
 
@@ -44,29 +44,39 @@ def _selector_name(sel: Any) -> str | None:
     return None
 
 
-_QUERY_WORD = re.compile(r"\bquery\b")
-_QUERY_LITERAL = re.compile(r'\bquery\s+("(?:[^"\\]|\\.)*"|`[^`]*`)')
-
-
 def template_reads(texts: Iterable[str]) -> set[str] | None:
     """Metric names that ``query "..."`` calls in label/annotation templates read; None when a query is built
     at run time (``printf ... | query``) and could read anything."""
-    from .template.parser import unquote
-
     names: set[str] = set()
     for text in texts:
-        literals = _QUERY_LITERAL.findall(text)
-        if len(literals) != len(_QUERY_WORD.findall(text)):
-            return None
-        for literal in literals:
+        for literal in _query_literals(text) if "{{" in text else []:
+            if literal is None:
+                return None
             try:
-                found = referenced_names(promql_parser.parse(unquote(literal)))
+                found = referenced_names(promql_parser.parse(literal))
             except Exception:  # an unparsable query fails when it runs; it reads nothing
                 continue
             if found is None:
                 return None
             names |= found
     return names
+
+
+def _query_literals(text: str) -> list[str | None]:
+    """The argument of every ``query`` call in a template: its text when a literal, None when computed."""
+    from .template.errors import TemplateError
+    from .template.lexer import Lexer
+    from .template.parser import unquote
+
+    try:
+        tokens = Lexer(text, "t").run()
+    except TemplateError:
+        return []
+    out: list[str | None] = []
+    for tok, nxt in itertools.pairwise(tokens):
+        if tok.kind == "ident" and tok.value == "query":
+            out.append(unquote(nxt.value) if nxt.kind in ("string", "rawstring") else None)
+    return out
 
 
 def parse_expr(text: str) -> Any:

@@ -94,3 +94,10 @@ def test_plan_steps_an_alert_whose_annotation_queries_a_later_rule() -> None:
     runs = make_runs(("alert", "A", "x > 1"), ("record", "later", "sum(x)"))
     runs[0].rule.annotations = {"s": '{{ query "later" | first | value }}'}
     assert plan(runs) == ([], [0, 1], [])
+
+
+def test_the_word_query_in_plain_text_is_not_a_query() -> None:
+    from opsverify.rules.deps import template_reads
+
+    assert template_reads(['failing to handle {{ $value | humanize }}% of "query" requests']) == set()
+    assert template_reads(['{{ "up" | query }}']) is None
