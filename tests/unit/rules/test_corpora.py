@@ -62,3 +62,12 @@ def test_changed_for_fails_naming_the_alert(tmp_path: Path) -> None:
     assert "got:[]" in report
     peer = run_promtool("test", "rules", str(copy / "tests.yaml"))
     assert peer.returncode == 1 and "ThanosSidecarNoConnectionToStartedPrometheus, time: 10m" in peer.stderr
+
+
+def test_corpora_take_the_range_path() -> None:
+    """No corpus rule reads a later rule, so every rule is evaluated with one range query per test group."""
+    for name in FILES:
+        runner = load_runner(corpora() / name)
+        total = sum(len(g.rules) for g in runner.groups)
+        outcomes = [runner.run_group(i).outcome for i in range(len(runner.file.tests))]
+        assert [o.range_rules if o else None for o in outcomes] == [total] * len(outcomes), name
