@@ -46,7 +46,8 @@ def ensure_engine(start: bool = True, wait: float = 30.0) -> None:
     if engine_available():
         return
     dockerd = shutil.which("dockerd")
-    if not start or dockerd is None or os.geteuid() != 0:
+    elsewhere = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock") != "unix:///var/run/docker.sock"
+    if not start or elsewhere or dockerd is None or os.geteuid() != 0:  # never start one for someone else's DOCKER_HOST
         raise LabError(
             "no Docker engine answers on $DOCKER_HOST or /var/run/docker.sock; start one "
             f"(as root: dockerd {' '.join(DOCKERD_ARGS)} &) or install docker.io"

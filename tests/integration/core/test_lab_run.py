@@ -167,3 +167,19 @@ def test_version_and_inventory_check():
     done = opsverify("inventory", "check", "-i", LAB)
     assert done.returncode == 0 and "ok (environment: lab;" in done.stdout
     assert os.path.exists(LAB)
+
+
+def test_without_docker_the_default_run_checks_this_host(tmp_path):
+    env = {**os.environ, "DOCKER_HOST": "unix:///nonexistent/docker.sock"}  # an engine that cannot answer
+    done = subprocess.run(
+        [sys.executable, "-m", "opsverify", "run", "--report-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        check=False,
+    )
+    assert "the lab cannot run here" in done.stdout
+    assert "local.yml" in done.stdout  # the report header names the inventory it fell back to
+    cases = [c.get("name") for c in ET.parse(tmp_path / "junit.xml").getroot().iter("testcase")]
+    assert cases and all(name.endswith("[localhost]") for name in cases), cases
