@@ -1,9 +1,10 @@
 """The lab's monitoring stack as host processes on 127.0.0.1: Debian's Prometheus and Alertmanager (a healthy one
 and a faulty one), and the Grafana stand-in (healthy and faulty). Configs are in ``fixtures/lab/monitoring``;
-data, logs and pid files in the state dir (``$OPSVERIFY_LAB_STATE``, default ``/var/tmp/opsverify-lab``).
+data, logs and pid files in ``$OPSVERIFY_LAB_STATE/monitoring`` (default ``/tmp/opsverify-lab/monitoring``).
 
-``up()`` restarts every service from a clean data dir, waits until each answers, then stages the faults that
-live in a server's state (silences on the faulty Alertmanager) and waits for Prometheus' first scrapes.
+``up()`` does nothing when the same configuration already runs; otherwise it restarts every service from a clean
+data dir, waits until each answers, stages the faults that live in a server's state (silences on the faulty
+Alertmanager) and waits for Prometheus' first scrapes.
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ class Service:
 
 
 def state_dir() -> Path:
-    return Path(os.environ.get("OPSVERIFY_LAB_STATE", "/var/tmp/opsverify-lab"))
+    """``$OPSVERIFY_LAB_STATE/monitoring``: beside the rest of the lab's state (sshd, backups, ...)."""
+    return Path(os.environ.get("OPSVERIFY_LAB_STATE", "/tmp/opsverify-lab")) / "monitoring"
 
 
 def config_dir() -> Path:
