@@ -56,14 +56,16 @@ def main(
     paths: list[str],
     run: str | None = None,
     junit: str | None = None,
-    out: TextIO = sys.stdout,
+    out: TextIO | None = None,
     *,
     lookback_ms: int = LOOKBACK_MS,
 ) -> int:
     """Test each file like ``promtool test rules``; 0 when all pass, 1 otherwise.
 
-    ``lookback_ms=PROMETHEUS2_LOOKBACK_MS`` reproduces Prometheus 2's inclusive lookback boundary.
+    ``out`` defaults to the current ``sys.stdout``. ``lookback_ms=PROMETHEUS2_LOOKBACK_MS`` reproduces
+    Prometheus 2's inclusive lookback boundary.
     """
+    out = out if out is not None else sys.stdout
     ok = True
     report: list[tuple[str, list[GroupResult], str, float]] = []
     for path in paths:
