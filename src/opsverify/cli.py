@@ -76,6 +76,11 @@ def _parser() -> argparse.ArgumentParser:
     rules.add_argument("files", nargs="+")
     rules.add_argument("--run", help="only test groups whose name matches this regex")
     rules.add_argument("--junit", help="write JUnit XML here")
+    rules.add_argument(
+        "--prometheus2-lookback",
+        action="store_true",
+        help="count a sample exactly 5m old as Prometheus 2 / promtool 2.x do (default: Prometheus 3, it is out)",
+    )
     rules.set_defaults(handler=_rules)
     return p
 
@@ -171,8 +176,10 @@ def _promql(args: argparse.Namespace, extra: list[str]) -> int:
 
 def _rules(args: argparse.Namespace, extra: list[str]) -> int:
     from .rules import cli as rules_cli
+    from .rules.session import LOOKBACK_MS, PROMETHEUS2_LOOKBACK_MS
 
-    return int(rules_cli.main(args.files, run=args.run, junit=args.junit))
+    lookback = PROMETHEUS2_LOOKBACK_MS if args.prometheus2_lookback else LOOKBACK_MS
+    return int(rules_cli.main(args.files, run=args.run, junit=args.junit, lookback_ms=lookback))
 
 
 if __name__ == "__main__":  # pragma: no cover

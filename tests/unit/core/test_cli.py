@@ -1,0 +1,46 @@
+"""The `opsverify` command's own wiring (the suites it runs are tested in tests/integration)."""
+
+import pytest
+
+from opsverify import __version__, cli
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as done:
+        cli.main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.strip() == f"opsverify {__version__}"
+
+
+def test_bad_inventory_exits_4_with_file_line(tmp_path, capsys):
+    bad = tmp_path / "inv.yml"
+    bad.write_text("version: 1\nhttp:\n  - name: a\n    url: http://127.0.0.1/\n    timeout: 3 seconds\n")
+    assert cli.main(["inventory", "check", "-i", str(bad)]) == 4
+    assert (
+        capsys.readouterr().err
+        == f"opsverify: {bad}:5: http[0].timeout: bad duration '3 seconds': expected e.g. 500ms, 5s, 1m30s, 24h, 7d\n"
+    )
+
+
+def test_usage_errors_exit_2_from_argparse(capsys):
+    with pytest.raises(SystemExit) as done:
+        cli.main(["run", "everything"])
+    assert done.value.code == 2
+    assert "invalid choice: 'everything'" in capsys.readouterr().err
+
+
+def test_rules_test_follows_prometheus3_unless_asked_for_prometheus2(shared_dir, capsys):
+    """etcd's corpus was written against promtool 2.x: one case relies on a sample exactly 5m old."""
+    etcd = str(shared_dir / "rule-corpora" / "etcd" / "test.yaml")
+    assert cli.main(["rules", "test", etcd]) == 1
+    assert "alertname: etcdMembersDown, time: 24m" in capsys.readouterr().out
+    assert cli.main(["rules", "test", "--prometheus2-lookback", etcd]) == 0
+
+
+def test_promql_test_runs_a_users_file(tmp_path, capsys):
+    golden = tmp_path / "mine.test"
+    golden.write_text('load 1m\n  up{job="api"} 1 1 0\n\neval instant at 2m up == 0\n  up{job="api"} 0\n')
+    assert cli.main(["promql", "test", str(golden)]) == 0
+    golden.write_text('load 1m\n  up{job="api"} 1 1 0\n\neval instant at 2m up == 0\n  up{job="api"} 1\n')
+    assert cli.main(["promql", "test", str(golden)]) == 1
+    assert "1 failed" in capsys.readouterr().out
