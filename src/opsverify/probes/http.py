@@ -223,9 +223,14 @@ def show(value: Any) -> str:
 
 
 def preview(facts: HttpFacts) -> str:
+    """The start of the body for a message: quoted text, or the first bytes in hex when it is binary."""
     if not facts.body:
         return "(empty)"
-    text = facts.body[:400].decode("utf-8", errors="replace")
+    head = facts.body[:400]
+    text = head.decode("utf-8", errors="replace")
+    unreadable = sum(1 for c in text if c == "\ufffd" or (c < " " and c not in "\t\n\r"))
+    if unreadable > len(text) // 10:
+        return f"(binary, starts {head[:16].hex(' ')}…)"
     return repr(shorten(text, 80))
 
 
