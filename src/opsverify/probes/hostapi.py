@@ -19,6 +19,8 @@ from ..errors import OpsverifyError
 from ..masking import scrub
 from ..verdict import shorten
 
+_DOCKER_ERRORS = ("Error response from daemon", "Error: No such container", "Cannot connect to the Docker daemon")
+
 
 class HostUnavailable(OpsverifyError):
     """The host could not be reached (connection, authentication, host key, no such container)."""
@@ -69,7 +71,7 @@ class Connection:
         except OSError as exc:
             raise HostUnavailable(f"{self.access.spec}: cannot run commands ({type(exc).__name__}: {exc})") from None
         stdout, stderr = _text(out.stdout_bytes), _text(out.stderr_bytes)
-        if self.scheme == "docker" and out.rc in (1, 125, 126, 127) and stderr.startswith("Error"):
+        if self.scheme == "docker" and out.rc in (1, 125, 126, 127) and stderr.startswith(_DOCKER_ERRORS):
             raise HostUnavailable(f"{self.access.spec}: {shorten(stderr, 120)}")
         elapsed = time.monotonic() - started
         timed_out = out.rc == 124 or (out.rc == 143 and elapsed >= self.timeout - 0.5)
