@@ -171,7 +171,7 @@ def _lab(args: argparse.Namespace, extra: list[str]) -> int:
 def _promql(args: argparse.Namespace, extra: list[str]) -> int:
     from .promql import promqltest
 
-    return int(promqltest.main(args.files, verbose=args.verbose))
+    return int(promqltest.main(args.files, out=sys.stdout, verbose=args.verbose))
 
 
 def _rules(args: argparse.Namespace, extra: list[str]) -> int:

@@ -8,6 +8,7 @@ on, and mappings remember the line of each key (``LDict.key_lines``). Errors in 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -78,9 +79,33 @@ _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
 _Loader.add_constructor("tag:yaml.org,2002:str", _Loader.construct_yaml_str)
 
 
-def loads(text: str, filename: str = "<string>") -> Any:
-    """Parse YAML text; syntax errors become :class:`SourceError` with the line."""
-    loader = _Loader(text)
+class _TextLoader(_Loader):
+    """Plain scalars keep their text, the way Go's YAML decoder fills string fields (Prometheus' rule and test
+    files): ``values: 0x10`` stays ``"0x10"``, ``1.10`` stays ``"1.10"``. ``.nan``/``.inf`` still read as floats
+    and ``~``/empty as null; :mod:`opsverify.schema` parses numbers and booleans from the text where a field wants them.
+    """
+
+    yaml_implicit_resolvers = {  # noqa: RUF012 - PyYAML's own class-level table
+        ch: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
+        for ch, resolvers in _Loader.yaml_implicit_resolvers.items()
+    }
+
+    def construct_yaml_str(self, node: yaml.ScalarNode) -> Any:
+        if node.style is None and _SPECIAL_FLOAT.match(node.value):
+            return float(node.value.lower().lstrip("+").replace(".", "", 1))
+        return super().construct_yaml_str(node)
+
+
+_SPECIAL_FLOAT = re.compile(r"^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$")
+_TextLoader.add_constructor("tag:yaml.org,2002:str", _TextLoader.construct_yaml_str)
+
+
+def loads(text: str, filename: str = "<string>", *, go_text: bool = False) -> Any:
+    """Parse YAML text; syntax errors become :class:`SourceError` with the line.
+
+    ``go_text=True`` keeps plain scalars as text, as Go's decoder does (see :class:`_TextLoader`).
+    """
+    loader = (_TextLoader if go_text else _Loader)(text)
     loader.filename = filename
     try:
         return loader.get_single_data()
@@ -94,7 +119,7 @@ def loads(text: str, filename: str = "<string>") -> Any:
         loader.dispose()
 
 
-def load(path: str | Path) -> Any:
+def load(path: str | Path, *, go_text: bool = False) -> Any:
     """Read and parse a YAML file; a missing or unreadable file is a :class:`SourceError` too."""
     p = Path(path)
     try:
@@ -103,4 +128,4 @@ def load(path: str | Path) -> Any:
         raise SourceError(str(p), 0, "file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceError(str(p), 0, f"cannot read: {exc}") from None
-    return loads(text, str(p))
+    return loads(text, str(p), go_text=go_text)

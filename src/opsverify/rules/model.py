@@ -10,10 +10,10 @@ from typing import Any
 from opsverify.errors import SourceError
 from opsverify.schema import Converter, Duration
 from opsverify.yamlsrc import LDict, LList
+from opsverify.yamlsrc import load as _load_yaml
 
 from .deps import parse_expr
 from .template import check_alert_text
-from .yamltext import load
 
 _LABEL = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 _METRIC = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
@@ -115,7 +115,7 @@ def check_durations(value: Any, filename: str) -> None:
 def load_rule_file(path: str | Path) -> list[Group]:
     """Read and validate one rule file; raise SourceError naming file and line."""
     filename = str(path)
-    raw = nulls_to_empty(load(path))
+    raw = nulls_to_empty(_load_yaml(path, go_text=True))
     if raw is None:
         return []
     check_durations(raw, filename)

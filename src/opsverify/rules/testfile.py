@@ -11,9 +11,9 @@ from typing import Any
 from opsverify.errors import SourceError
 from opsverify.schema import Converter, Duration
 from opsverify.yamlsrc import LDict, LList
+from opsverify.yamlsrc import load as _load_yaml
 
 from .model import check_durations, nulls_to_empty
-from .yamltext import load
 
 
 @dataclass
@@ -90,7 +90,7 @@ class TestFile:
 def load_test_file(path: str | Path) -> TestFile:
     """Read and validate a promtool test file; rule_files are resolved relative to it and globbed."""
     filename = str(path)
-    raw = nulls_to_empty(load(path))
+    raw = nulls_to_empty(_load_yaml(path, go_text=True))
     if raw is None:
         raw = LDict()
     check_durations(raw, filename)
