@@ -3,7 +3,8 @@
 Every metric selector of every alerting rule (loaded in the live Prometheus, and in the rule files the entry
 lists) is extracted with promql-parser and asked for in ``/api/v1/series`` over a time window. Not flagged:
 selectors inside ``absent(...)``/``absent_over_time(...)`` (absence is the point) and the other side of an
-intentional ``... or vector(<number>)``.
+intentional ``... or vector(<number>)``, and Prometheus' own ``ALERTS``/``ALERTS_FOR_STATE`` (they exist only while
+an alert is pending or firing).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .jsonapi import JsonApi, api_error
 from .promtool import expand
 
 ABSENCE = {"absent", "absent_over_time"}
+ALERT_SERIES = {"ALERTS", "ALERTS_FOR_STATE"}  # exist only while some alert fires: meta-alerts are not dead
 SERIES_WORKERS = 8  # series queries in flight per Prometheus
 _OPS = {"Equal": "=", "NotEqual": "!=", "Re": "=~", "NotRe": "!~"}
 
@@ -58,7 +60,7 @@ def selectors(expr: str) -> list[Selector]:
     node = promqlparse.parse(expr)
     found: list[Selector] = []
     _walk(node, found)
-    return list(dict.fromkeys(found))
+    return [s for s in dict.fromkeys(found) if s.name not in ALERT_SERIES]
 
 
 def _walk(node: Any, out: list[Selector]) -> None:

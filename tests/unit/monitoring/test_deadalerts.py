@@ -28,6 +28,7 @@ def texts(expr: str) -> list[str]:
         ("-x + topk(3, y)", ["x", "y"]),
         ('{__name__=~"node_.*", job="n"}', ['{__name__=~"node_.*",job="n"}']),
         ("x > 1 and x < 5", ["x"]),
+        ('count(ALERTS{alertstate="firing"}) > 20 or ALERTS_FOR_STATE > 0', []),
     ],
 )
 def test_selectors(expr, expected):
