@@ -170,3 +170,19 @@ def test_inventory_rule_files_join_each_prometheus_entry(tmp_path):
     for kind in ("prometheus_files", "prometheus_dead_alerts"):
         assert [t.rule_files for t in KINDS[kind].targets(ctx)] == [["own.yml", "shared/*.yml"]]
     assert [t.rule_files for t in KINDS["prometheus"].targets(ctx)] == [["own.yml"]]
+
+
+def test_bearer_token_is_masked_and_not_in_repr():
+    from opsverify.masking import mask
+
+    entry = PrometheusEntry(name="prom", url="http://127.0.0.1:1", headers={"Authorization": "Bearer s3cr3t-token"})
+    assert "s3cr3t-token" not in repr(entry)
+    seen = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers["authorization"])
+        return httpx.Response(401, json={"status": "error", "error": "bad token s3cr3t-token"})
+
+    facts = prometheus.gather(entry, 2.0, transport=httpx.MockTransport(record))
+    assert seen[0] == "Bearer s3cr3t-token"
+    assert mask(prometheus.targets_up(entry, facts).message) == ('prom: GET /api/v1/targets: HTTP 401: "bad token ***"')
