@@ -7,10 +7,16 @@ the command itself runs under ``timeout N`` on the target, so a hung command cos
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import shlex
+import signal
+import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import testinfra
@@ -59,6 +65,8 @@ class Connection:
             self.host: Any = testinfra.get_host(access.spec, **_backend_options(access, self.timeout))
         except (RuntimeError, ValueError) as exc:
             raise HostUnavailable(f"{access.spec}: cannot use this host spec ({shorten(str(exc), 100)})") from None
+        # the safety net under the remote `timeout`: the local ssh / docker client itself is killed after this
+        self.host.backend.run_local = _bounded_run_local(self.host.backend, 2 * self.timeout + 5, access.spec)
 
     def run(self, command: str) -> Result:
         """Run ``command`` with sh on the host; a connection problem raises HostUnavailable."""
@@ -86,6 +94,36 @@ class Connection:
             why = shorten(scrub(result.stderr or result.stdout), 120) or "no output"
             raise CommandFailed(f"`{shorten(scrub(command), 60)}` exited {result.rc}: {why}")
         return result.stdout
+
+
+def _bounded_run_local(backend: Any, limit: float, spec: str) -> Callable[..., Any]:
+    """testinfra's run_local (a shell running ssh, docker exec or the command), killed whole after ``limit``."""
+
+    def run_local(command: str, *args: str) -> Any:
+        cmd = backend.encode(backend.quote(command, *args))
+        pipe = subprocess.PIPE
+        proc = subprocess.Popen(cmd, shell=True, stdin=pipe, stdout=pipe, stderr=pipe, start_new_session=True)
+        try:
+            stdout, stderr = proc.communicate(timeout=limit)
+        except subprocess.TimeoutExpired:
+            _kill_session(proc.pid)
+            proc.communicate(timeout=5)
+            raise HostUnavailable(f"{spec}: no answer within {limit:g}s (the local client was killed)") from None
+        return backend.result(proc.returncode, cmd, stdout, stderr)
+
+    return run_local
+
+
+def _kill_session(sid: int) -> None:
+    """SIGKILL every process of session ``sid`` (coreutils ``timeout`` moves its child to a group of its own)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 3 and fields[3] == str(sid):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(int(stat.parent.name), signal.SIGKILL)
 
 
 def _backend_options(access: Access, timeout: float) -> dict[str, Any]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import socket
+import time
+from pathlib import Path
+
 import pytest
 
 from opsverify.inventory import HostEntry
@@ -126,3 +130,35 @@ def test_docker_backend_reads_a_busybox_container(lab):
         assert judge(entry, facts).ok, judge(entry, facts).message
     missing = build(HostEntry, name="ghost", spec="docker://lab-no-such-container")
     assert "No such container" in hosts.reachable(missing, check(missing)).message
+
+
+def test_an_ssh_server_that_never_answers_costs_one_connect_timeout(lab):
+    silent = socket.create_server(("127.0.0.1", 0))  # accepts (the kernel's backlog) and never sends a banner
+    port = silent.getsockname()[1]
+    try:
+        entry = build(HostEntry, name="mute", spec=f"ssh://root@127.0.0.1:{port}", timeout="2s", ports=[22])
+        started = time.monotonic()
+        verdict = hosts.ports(entry, hosts.gather(entry, 2.0))
+        elapsed = time.monotonic() - started
+    finally:
+        silent.close()
+    assert verdict.message == f"mute: ssh root@127.0.0.1:{port}: no connection within 2s (connect timeout)"
+    assert elapsed < 6
+
+
+def test_a_command_that_ignores_the_remote_timeout_is_killed_locally(lab):
+    entry = build(HostEntry, name="stuck", spec="local://", commands=[{"command": "trap '' TERM; sleep 59.123"}])
+    started = time.monotonic()
+    verdict = hosts.commands(entry, hosts.gather(entry, 1.0))
+    assert verdict.message == "stuck: local://: no answer within 7s (the local client was killed)"
+    assert time.monotonic() - started < 15
+    time.sleep(0.2)
+    left = [p for p in Path("/proc").glob("[0-9]*/cmdline") if b"59.123" in _read(p)]
+    assert not left, "the hung command outlived the check"
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
