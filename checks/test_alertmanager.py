@@ -15,7 +15,7 @@ def test_alertmanager_healthy(target, facts):
     expect(alertmanager.healthy(target, facts))
 
 
-@pytest.mark.opsverify("alertmanager", severity="critical", where=lambda t: bool(t.severities))
+@pytest.mark.opsverify("alertmanager", severity="critical", where=lambda t: t.severities != [])
 def test_alertmanager_routes_every_severity(target, facts):
     expect(alertmanager.routing(target, facts))
 

@@ -43,7 +43,9 @@ KINDS: dict[str, Kind] = {
         lambda e, ctx: promtool.gather(e, base_dir(ctx), ctx.timeout_for(e)),
     ),
     "alertmanager": Kind(
-        "alertmanager", _section("alertmanager"), lambda e, ctx: alertmanager.gather(e, ctx.timeout_for(e))
+        "alertmanager",
+        _section("alertmanager"),
+        lambda e, ctx: alertmanager.gather(e, ctx.timeout_for(e), sources=active(ctx, ctx.inventory.prometheus)),
     ),
     "alertmanager_files": Kind(
         "alertmanager_files",

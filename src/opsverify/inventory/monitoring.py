@@ -71,7 +71,9 @@ class AlertRoundTrip:
 class AlertmanagerEntry(Server):
     """An Alertmanager: health, routing of each severity to a real receiver, silences, opt-in test alert."""
 
-    severities: list[str] = field(default_factory=lambda: ["critical", "warning"])  # values of the label in use
+    # severity label values that must reach a real receiver; default: those of the alerting rules loaded in the
+    # inventory's Prometheus servers (critical and warning when it lists none)
+    severities: list[str] | None = None
     config_file: str | None = None  # checked with `amtool check-config` (a local copy of the deployed file)
     severity_label: str = "severity"
     max_silence: Duration | None = Duration(7 * 86400.0)  # no active silence may last longer

@@ -10,11 +10,12 @@ from typing import Any
 import httpx
 import yaml
 
-from ..inventory.monitoring import AlertmanagerEntry
+from ..inventory.monitoring import AlertmanagerEntry, PrometheusEntry
 from ..verdict import Verdict, shorten
 from . import amrouting
 from .jsonapi import Answer, JsonApi, api_error
 
+DEFAULT_SEVERITIES = ("critical", "warning")
 # Label values a "matches everything" matcher must match; alertname is never empty, other labels may be absent.
 _SAMPLES = ["a", "Watchdog", "critical", "HighLatency api-1/5xx", "0", "x" * 40]
 
@@ -24,17 +25,53 @@ class AlertmanagerFacts:
     url: str
     error: str | None = None
     answers: dict[str, Answer] = field(default_factory=dict)
+    in_use: dict[str, list[str]] = field(default_factory=dict)  # severity -> alerting rules using it
+    in_use_from: list[str] = field(default_factory=list)  # the Prometheus entries asked
+    in_use_error: str | None = None
 
 
-def gather(entry: AlertmanagerEntry, timeout: float, transport: httpx.BaseTransport | None = None) -> AlertmanagerFacts:
+def gather(
+    entry: AlertmanagerEntry,
+    timeout: float,
+    transport: httpx.BaseTransport | None = None,
+    sources: list[PrometheusEntry] | None = None,
+) -> AlertmanagerFacts:
+    """The status endpoints; without ``severities`` in the entry, also the severities in use in ``sources``."""
     facts = AlertmanagerFacts(entry.url)
     with JsonApi(entry.url, timeout, entry.headers, entry.verify_tls, transport) as api:
         for key, path in (("healthy", "/-/healthy"), ("status", "/api/v2/status"), ("silences", "/api/v2/silences")):
             facts.answers[key] = api.get(path)
             if facts.answers[key].error and key == "healthy":
                 facts.error = f"{entry.url}: {facts.answers[key].error}"
-                break
+                return facts
+    if entry.severities is None:
+        _severities_in_use(entry, facts, sources or [], timeout, transport)
     return facts
+
+
+def _severities_in_use(
+    entry: AlertmanagerEntry,
+    facts: AlertmanagerFacts,
+    sources: list[PrometheusEntry],
+    timeout: float,
+    transport: httpx.BaseTransport | None,
+) -> None:
+    """Severity label values of the alerting rules loaded in each Prometheus (once per URL) -> alert names."""
+    first: dict[str, PrometheusEntry] = {}
+    for s in sources:
+        first.setdefault(s.url, s)
+    for source in first.values():
+        with JsonApi(source.url, timeout, source.headers, source.verify_tls, transport) as api:
+            answer = api.get("/api/v1/rules", {"type": "alert"})
+        problem = api_error(answer, f"{source.name}: GET /api/v1/rules")
+        if problem or not isinstance(answer.doc, dict):
+            facts.in_use_error = problem or f"{source.name}: not a Prometheus API answer"
+            return
+        facts.in_use_from.append(source.name)
+        for group in (answer.doc.get("data") or {}).get("groups", []):
+            for rule in group.get("rules", []):
+                severity = str((rule.get("labels") or {}).get(entry.severity_label, ""))
+                facts.in_use.setdefault(severity, []).append(str(rule.get("name")))
 
 
 def _doc(facts: AlertmanagerFacts, key: str, path: str) -> tuple[Any, str | None]:
@@ -73,9 +110,12 @@ def routing(entry: AlertmanagerEntry, facts: AlertmanagerFacts) -> Verdict:
         tree = amrouting.parse_route(conf.get("route") or {})
     except ValueError as exc:
         return Verdict.failed(entry.name, f"cannot read the routing tree: {exc}")
+    severities, origin = severities_to_route(entry, facts)
+    if facts.in_use_error:
+        return Verdict.failed(entry.name, f"cannot learn the severities in use: {facts.in_use_error}")
     kinds = amrouting.integrations(conf)
     wrong, shown = [], []
-    for severity in entry.severities:
+    for severity in severities:
         receivers = amrouting.receivers_for(tree, {entry.severity_label: severity})
         silent = [r for r in receivers if not kinds.get(r)]
         shown.append(f"{severity} -> " + ", ".join(_receiver(r, kinds) for r in receivers))
@@ -85,7 +125,16 @@ def routing(entry: AlertmanagerEntry, facts: AlertmanagerFacts) -> Verdict:
             )
     if wrong:
         return Verdict.failed(entry.name, "; ".join(wrong) + ", expected a receiver that notifies someone", shown)
-    return Verdict.passed(entry.name, "every severity reaches a receiver: " + "; ".join(shown))
+    return Verdict.passed(entry.name, f"every severity {origin} reaches a receiver: " + "; ".join(shown))
+
+
+def severities_to_route(entry: AlertmanagerEntry, facts: AlertmanagerFacts) -> tuple[list[str], str]:
+    """The entry's severities, else those in use in the inventory's Prometheus servers, else critical and warning."""
+    if entry.severities is not None:
+        return entry.severities, "listed"
+    if facts.in_use_from:
+        return sorted(facts.in_use), f"in use (rules in {', '.join(facts.in_use_from)})"
+    return list(DEFAULT_SEVERITIES), "(default: no Prometheus in the inventory)"
 
 
 def _receiver(name: str, kinds: dict[str, list[str]]) -> str:

@@ -104,6 +104,14 @@ def test_healthy_alertmanager_passes(ctx, judge):
     assert verdict.ok, verdict.message
 
 
+def test_healthy_routing_covers_the_severities_in_use(ctx):
+    entry, facts = gather(ctx, "alertmanager", "lab-alertmanager")
+    assert alertmanager.routing(entry, facts).message == (
+        "lab-alertmanager: every severity in use (rules in lab-prometheus) reaches a receiver: "
+        "critical -> ops-pager (webhook); none -> ops-default (webhook); warning -> ops-chat (webhook)"
+    )
+
+
 def test_receiverless_severity(ctx):
     entry, facts = gather(ctx, "alertmanager", "lab-alertmanager-faulty")
     assert alertmanager.routing(entry, facts).message == (

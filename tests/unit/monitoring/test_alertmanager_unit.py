@@ -172,3 +172,41 @@ def test_config_validation(tmp_path, monkeypatch, tool):
     verdict = promtool.files_valid(bad, amtool.gather(bad, tmp_path, 10.0))
     assert verdict.message.endswith('check failed: config bad.yml: undefined receiver "audti" used in route')
     assert verdict.message.startswith("am: amtool " if tool else "am: built-in (amtool not installed) ")
+
+
+def test_severities_in_use_come_from_the_prometheus_rules():
+    from opsverify.inventory.monitoring import PrometheusEntry
+
+    rules = {
+        "status": "success",
+        "data": {
+            "groups": [
+                {
+                    "rules": [
+                        {"name": "A", "labels": {"severity": "warning"}},
+                        {"name": "B", "labels": {"severity": "page"}},
+                    ]
+                }
+            ]
+        },
+    }
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "127.0.0.2":
+            return httpx.Response(200, json=rules)
+        return answers([]).handle_request(request)
+
+    prom = PrometheusEntry(name="prom", url="http://127.0.0.2:9090")
+    entry = AlertmanagerEntry(name="am", url="http://127.0.0.1:1")
+    facts = alertmanager.gather(entry, 2.0, transport=httpx.MockTransport(handler), sources=[prom, prom])
+    assert facts.in_use == {"warning": ["A"], "page": ["B"]}
+    verdict = alertmanager.routing(entry, facts)
+    assert verdict.ok
+    assert verdict.message.startswith(
+        "am: every severity in use (rules in prom) reaches a receiver: page -> default (email)"
+    )
+    alone = alertmanager.gather(entry, 2.0, transport=answers([]))
+    assert alertmanager.severities_to_route(entry, alone) == (
+        ["critical", "warning"],
+        "(default: no Prometheus in the inventory)",
+    )

@@ -44,7 +44,7 @@ def test_monitoring_entries_load_with_defaults(tmp_path):
     prom, am, graf, http = inv.prometheus[0], inv.alertmanager[0], inv.grafana[0], inv.http[0]
     assert prom.url == "http://127.0.0.1:9090" and prom.min_retention == 15 * 86400 and prom.dead_alerts
     assert prom.fail_on_firing == "critical" and prom.dead_alert_window == 3600
-    assert am.test_alert.deadline == 10 and am.max_silence == 7 * 86400 and am.severities == ["critical", "warning"]
+    assert am.test_alert.deadline == 10 and am.max_silence == 7 * 86400 and am.severities is None
     assert graf.default_admin_refused and "not-the-default" not in repr(graf)
     assert http.eventually is not None and http.eventually.interval == 2
 
