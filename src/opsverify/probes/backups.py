@@ -56,6 +56,8 @@ def gather(entry: BackupEntry, access: Access | str, timeout: float) -> BackupFa
                 facts.checksum = checksum(conn, entry.directory, facts.backups[0].name)
     except (HostUnavailable, CommandFailed) as exc:
         facts.error = str(exc)
+    except ValueError as exc:  # a listing we cannot read (an odd `stat` or `date`)
+        facts.error = f"cannot read the listing of {entry.directory}: {exc}"
     return facts
 
 

@@ -69,6 +69,8 @@ def gather(entry: HostEntry, timeout: float) -> HostFacts:
         _gather_all(entry, conn, facts)
     except HostUnavailable as exc:
         facts.error = str(exc)
+    except CommandFailed as exc:  # not even `timeout N sh -c true` runs there (no sh, no timeout, no permission)
+        facts.error = f"{entry.spec}: cannot run commands: {exc}"
     return facts
 
 

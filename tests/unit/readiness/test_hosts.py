@@ -100,3 +100,16 @@ def test_ssh_failures_read_as_one_line():
 
 def test_format_size():
     assert format_size(512) == "512 B" and format_size(3 << 30) == "3.0 GiB"
+
+
+def test_a_host_that_cannot_run_commands_fails_every_aspect_not_errors(monkeypatch):
+    from opsverify.probes.hostapi import CommandFailed, Connection
+
+    def refuse(self, command):
+        raise CommandFailed("`true` exited 127: sh: timeout: not found")
+
+    monkeypatch.setattr(Connection, "output", refuse)
+    facts = hostfacts.gather(_entry(), 1.0)
+    assert hosts.reachable(_entry(), facts).message == (
+        "h: local://: cannot run commands: `true` exited 127: sh: timeout: not found"
+    )
