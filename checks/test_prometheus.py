@@ -47,6 +47,11 @@ def test_prometheus_head_series(target, facts):
     expect(prometheus.head_series(target, facts))
 
 
+@pytest.mark.opsverify("prometheus", severity="critical", where=lambda t: t.min_alertmanagers is not None)
+def test_prometheus_sends_to_alertmanager(target, facts):
+    expect(prometheus.alertmanagers(target, facts))
+
+
 @pytest.mark.opsverify("prometheus", severity="critical")
 def test_prometheus_config_reloaded(target, facts):
     expect(prometheus.config_reloaded(target, facts))

@@ -38,6 +38,7 @@ class PrometheusEntry(Server):
     severity_label: str = "severity"
     min_retention: Duration | None = None  # --storage.tsdb.retention.time must be set and at least this
     max_head_series: int | None = None
+    min_alertmanagers: int | None = None  # at least this many active Alertmanagers receive the alerts
     config_file: str | None = None  # checked with `promtool check config`
     rule_files: list[str] = field(default_factory=list)  # checked with `promtool check rules`, and for dead alerts
     dead_alerts: bool = True  # every selector of every alerting rule must match a series

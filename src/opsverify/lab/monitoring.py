@@ -252,7 +252,8 @@ def _wait_first_scrapes(deadline: float) -> None:
         api, dead = by_job.get("lab-api", {}), by_job.get("lab-dead", {})
         scraped = str(api.get("lastScrape", "0001"))[:19]
         evaluated = bool(groups) and all(str(g["lastEvaluation"])[:19] > scraped for g in groups)
-        if api.get("health") == "up" and dead.get("health") == "down" and evaluated:
+        managers = (_json(PROMETHEUS_URL + "/api/v1/alertmanagers") or {}).get("data", {}).get("activeAlertmanagers")
+        if api.get("health") == "up" and dead.get("health") == "down" and evaluated and managers:
             return
         time.sleep(0.5)
     raise LabError(f"lab Prometheus did not scrape its targets in time (see {state_dir() / 'lab-prometheus.log'})")

@@ -20,6 +20,7 @@ ENDPOINTS: dict[str, tuple[str, dict[str, str] | None]] = {
     "flags": ("/api/v1/status/flags", None),
     "tsdb": ("/api/v1/status/tsdb", None),
     "runtime": ("/api/v1/status/runtimeinfo", None),
+    "alertmanagers": ("/api/v1/alertmanagers", None),
 }
 RETENTION_FLAGS = ("storage.tsdb.retention.time", "storage.tsdb.retention")  # the second is the deprecated one
 
@@ -188,3 +189,19 @@ def config_reloaded(entry: PrometheusEntry, facts: PrometheusFacts) -> Verdict:
             entry.name, f"last config reload failed (last good config from {when}), expected it to succeed"
         )
     return Verdict.passed(entry.name, f"last config reload succeeded ({when})")
+
+
+def alertmanagers(entry: PrometheusEntry, facts: PrometheusFacts) -> Verdict:
+    found, problem = data(facts, "alertmanagers")
+    if problem:
+        return Verdict.failed(entry.name, problem)
+    active = [str(a.get("url", "?")) for a in found.get("activeAlertmanagers", [])]
+    wanted = entry.min_alertmanagers or 0
+    if len(active) < wanted:
+        dropped = len(found.get("droppedAlertmanagers", []))
+        got = ", ".join(active) or "none"
+        return Verdict.failed(
+            entry.name,
+            f"sends alerts to {len(active)} Alertmanager(s) ({got}; {dropped} dropped), expected >= {wanted}",
+        )
+    return Verdict.passed(entry.name, f"sends alerts to {len(active)} Alertmanager(s): {', '.join(active)}")

@@ -42,6 +42,7 @@ PROMETHEUS_JUDGES = [
     prometheus.retention,
     prometheus.head_series,
     prometheus.config_reloaded,
+    prometheus.alertmanagers,
 ]
 
 

@@ -38,6 +38,10 @@ API = {
     "/api/v1/status/flags": {"storage.tsdb.retention.time": "2d", "storage.tsdb.retention.size": "0B"},
     "/api/v1/status/tsdb": {"headStats": {"numSeries": 1500}, "seriesCountByMetricName": [{"name": "a", "value": 900}]},
     "/api/v1/status/runtimeinfo": {"reloadConfigSuccess": False, "lastConfigTime": "2026-01-01T00:00:00Z"},
+    "/api/v1/alertmanagers": {
+        "activeAlertmanagers": [{"url": "http://127.0.0.1:9093/api/v2/alerts"}],
+        "droppedAlertmanagers": [{"url": "http://127.0.0.1:9094/api/v2/alerts"}],
+    },
 }
 
 
@@ -186,3 +190,12 @@ def test_bearer_token_is_masked_and_not_in_repr():
     facts = prometheus.gather(entry, 2.0, transport=httpx.MockTransport(record))
     assert seen[0] == "Bearer s3cr3t-token"
     assert mask(prometheus.targets_up(entry, facts).message) == ('prom: GET /api/v1/targets: HTTP 401: "bad token ***"')
+
+
+def test_alertmanagers_connected():
+    assert judge(prometheus.alertmanagers, min_alertmanagers=1).message == (
+        "prom: sends alerts to 1 Alertmanager(s): http://127.0.0.1:9093/api/v2/alerts"
+    )
+    assert judge(prometheus.alertmanagers, min_alertmanagers=2).message == (
+        "prom: sends alerts to 1 Alertmanager(s) (http://127.0.0.1:9093/api/v2/alerts; 1 dropped), expected >= 2"
+    )
