@@ -39,6 +39,11 @@ class Kind:
     def key(self, entry: Any) -> Hashable:
         return (self.name, entry.name)
 
+    def budget(self, entry: Any, ctx: Context) -> float:
+        """How long a check waits for this probe before failing: generous, but never forever."""
+        waits = getattr(getattr(entry, "eventually", None), "within", None) or 0.0
+        return 4 * ctx.timeout_for(entry) + float(waits) + 30.0
+
 
 def active(ctx: Context, entries: list[Any]) -> list[Any]:
     """The entries that apply in the selected environment."""

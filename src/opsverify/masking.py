@@ -6,11 +6,14 @@ inventory marks secret) and by probes that read secret material (env files, cont
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import threading
+import urllib.parse
 
 MASK = "***"
-SECRET_NAME = re.compile(r"(?i)(TOKEN|PASSW(OR)?D|PASS$|SECRET|(^|_)KEY($|_)|API_?KEY|CREDENTIAL|PRIVATE|AUTH)")
+SECRET_NAME = re.compile(r"(?i)(TOKEN|PASSW(OR)?D|PASS$|SECRET|(^|[-_])KEY($|[-_])|API[-_]?KEY|CREDENTIAL|PRIVATE|AUTH)")
 MIN_LENGTH = 4  # shorter values would garble every message; such values fail the secret-strength checks anyway
 
 
@@ -38,6 +41,16 @@ class Masker:
         pattern = self._pattern
         return pattern.sub(MASK, text) if pattern and text else text
 
+    def mask_document(self, text: str) -> str:
+        """Mask a whole written report: each secret also in its HTML- and JSON-escaped spellings."""
+        pattern = self._pattern
+        if not pattern or not text:
+            return text
+        variants = {v for s in list(self._secrets) for v in _spellings(s) if len(v) >= MIN_LENGTH}
+        for variant in sorted(variants, key=len, reverse=True):
+            text = text.replace(variant, MASK)
+        return text
+
     def clear(self) -> None:
         with self._lock:
             self._secrets.clear()
@@ -45,6 +58,36 @@ class Masker:
 
     def __len__(self) -> int:
         return len(self._secrets)
+
+
+def _spellings(secret: str) -> list[str]:
+    as_json = json.dumps(secret)[1:-1]
+    escaped = [
+        html.escape(secret),
+        html.escape(secret, quote=False),
+        html.escape(as_json),
+        html.escape(as_json, quote=False),
+    ]
+    return [secret, as_json, json.dumps(as_json)[1:-1], *escaped]
+
+
+_USERINFO = re.compile(r"(?<=://)[^/@\s:]*:([^/@\s]+)@")
+
+
+def register_url(url: str) -> None:
+    """Register the password of ``scheme://user:password@host`` and secret-looking query values."""
+    for match in _USERINFO.finditer(url):
+        MASKER.add(urllib.parse.unquote(match.group(1)))
+        MASKER.add(match.group(1))
+    query = urllib.parse.urlsplit(url).query if "?" in url else ""
+    for name, value in urllib.parse.parse_qsl(query):
+        if looks_secret(name):
+            MASKER.add(value)
+
+
+def redact_userinfo(text: str) -> str:
+    """``https://user:pw@host`` -> ``https://user:***@host`` (for values nobody registered, e.g. CI metadata)."""
+    return re.sub(r"(?<=://)([^/@\s:]*):[^/@\s]+@", r"\1:***@", text)
 
 
 MASKER = Masker()

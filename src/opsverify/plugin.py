@@ -16,8 +16,10 @@ from . import kinds, kindtable, masking
 from .check import CheckFailure, start_recording, stop_recording
 from .errors import InventoryError
 from .paths import default_inventory
+from .prefetch import ProbeTimeout
 from .report.state import RunState
 from .severity import SEVERITIES
+from .verdict import Verdict, shorten
 
 STATE = pytest.StashKey[RunState]()
 SEVERITY = pytest.StashKey[str]()
@@ -100,7 +102,13 @@ def facts(request: pytest.FixtureRequest, target: Any) -> Any:
     """What the probe for this item's target gathered (prefetched concurrently at the end of collection)."""
     state = _state(request.config)
     kind = kindtable.kind(_marker(request.node).args[0])
-    return state.prefetcher.get(kind.key(target), lambda: kind.gather(target, state.context))
+    budget = kind.budget(target, state.context)
+    try:
+        return state.prefetcher.get(kind.key(target), _gatherer(kind, target, state), budget)
+    except ProbeTimeout as exc:
+        raise CheckFailure(
+            Verdict.failed(str(target.name), f"{exc} (a target that hangs or trickles its answer)")
+        ) from None
 
 
 def _marker(item: pytest.Item) -> pytest.Mark:
@@ -144,7 +152,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         if marker is None or target is None or "facts" not in getattr(item, "fixturenames", ()):
             continue
         kind = kindtable.kind(marker.args[0])
-        state.prefetcher.submit(kind.key(target), _gatherer(kind, target, state))
+        state.prefetcher.submit(kind.key(target), _gatherer(kind, target, state), kind.budget(target, state.context))
 
 
 def _gatherer(kind: kinds.Kind, target: Any, state: RunState) -> Any:
@@ -172,6 +180,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     if call.excinfo is not None and isinstance(call.excinfo.value, CheckFailure):
         report.longrepr = CheckRepr(str(item.path), masking.mask(call.excinfo.value.render()))
+    elif report.failed and call.excinfo is not None and item.get_closest_marker("opsverify") is not None:
+        report.longrepr = CheckRepr(str(item.path), masking.mask(_internal_error(item, call.excinfo, report)))
     elif report.failed and report.longrepr is not None and len(masking.MASKER):
         report.longrepr = CheckRepr(str(item.path), masking.mask(str(report.longrepr)))
     if len(masking.MASKER):
@@ -186,6 +196,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     elif report.failed:  # any other failing test fails the run as usual
         state.other_failures += 1
     return report
+
+
+def _internal_error(item: pytest.Item, excinfo: pytest.ExceptionInfo[BaseException], report: Any) -> str:
+    """A bug or an unforeseen answer: still one line naming target and check first, the traceback after it."""
+    target = getattr(_target(item), "name", "?")
+    kind = _marker(item).args[0]
+    error = f"{type(excinfo.value).__name__}: {shorten(str(excinfo.value), 200)}"
+    return f"{target}: internal error in the {kind} check ({error}); please report it\n{report.longrepr}"
 
 
 def _apply_waiver(state: RunState, check_id: str, report: Any) -> None:
@@ -228,6 +246,20 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state.close()
     if exitstatus == pytest.ExitCode.TESTS_FAILED and not state.other_failures and not state.failures_at_or_above():
         session.exitstatus = pytest.ExitCode.OK
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Last line of defence: mask the written HTML and JUnit files once more, with every secret known by now
+    (probes register some while they run, possibly after an earlier report was already built)."""
+    if not len(masking.MASKER):
+        return
+    for key in ("htmlpath", "xmlpath"):
+        path = getattr(config.option, key, None)
+        if path and Path(path).is_file():
+            text = Path(path).read_text(encoding="utf-8")
+            masked = masking.MASKER.mask_document(text)
+            if masked != text:
+                Path(path).write_text(masked, encoding="utf-8")
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

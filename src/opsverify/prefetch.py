@@ -1,34 +1,80 @@
 """Gather network facts concurrently so N dead targets cost one timeout, not N.
 
 The plugin submits every probe that the selected checks will need as soon as collection ends; each check then
-waits only for its own result. Results are keyed, so checks sharing a target share one probe.
+waits only for its own result, and never longer than the probe's budget: a probe still running then (a target
+that trickles bytes forever) fails its check with that reason. Results are keyed, so checks sharing a target share
+one probe. Workers are daemon threads, so a probe stuck in a system call cannot keep the process from exiting.
 """
 
 from __future__ import annotations
 
+import queue
 import threading
+import time
 from collections.abc import Callable, Hashable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
+
+from .errors import OpsverifyError
+
+
+class ProbeTimeout(OpsverifyError):
+    """A probe did not finish within its budget."""
 
 
 class Prefetcher:
     def __init__(self, workers: int = 64) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="opsverify-probe")
-        self._futures: dict[Hashable, Future[Any]] = {}
+        self._workers = max(1, workers)
+        self._threads: list[threading.Thread] = []
+        self._jobs: queue.SimpleQueue[tuple[Future[Any], Callable[[], Any]] | None] = queue.SimpleQueue()
+        self._futures: dict[Hashable, tuple[Future[Any], float]] = {}  # future, budget
+        self._started: dict[int, float] = {}  # id(future) -> when a worker picked it up
         self._lock = threading.Lock()
 
-    def submit(self, key: Hashable, fn: Callable[[], Any]) -> Future[Any]:
+    def submit(self, key: Hashable, fn: Callable[[], Any], budget: float = 3600.0) -> Future[Any]:
+        """Start ``fn`` unless ``key`` was already submitted; its result is due within ``budget`` seconds."""
         with self._lock:
-            future = self._futures.get(key)
-            if future is None:
-                future = self._pool.submit(fn)
-                self._futures[key] = future
+            known = self._futures.get(key)
+            if known is not None:
+                return known[0]
+            future: Future[Any] = Future()
+            self._futures[key] = (future, budget)
+            self._jobs.put((future, fn))
+            if len(self._threads) < self._workers:
+                thread = threading.Thread(target=self._work, name="opsverify-probe", daemon=True)
+                self._threads.append(thread)
+                thread.start()
             return future
 
-    def get(self, key: Hashable, fn: Callable[[], Any]) -> Any:
-        """The result for ``key``, running ``fn`` now if nobody submitted it; re-raises what ``fn`` raised."""
-        return self.submit(key, fn).result()
+    def get(self, key: Hashable, fn: Callable[[], Any], budget: float = 3600.0) -> Any:
+        """The result for ``key`` (running ``fn`` if nobody submitted it); re-raises what ``fn`` raised,
+        or :class:`ProbeTimeout` once the probe has run for its budget (time queued behind others is free)."""
+        future = self.submit(key, fn, budget)
+        budget = self._futures[key][1]
+        while True:
+            started = self._started.get(id(future))
+            wait = 0.2 if started is None else max(0.0, started + budget - time.monotonic())
+            try:
+                return future.result(timeout=wait)
+            except FutureTimeout:
+                if started is not None:
+                    raise ProbeTimeout(f"probe did not finish within its {budget:g}s budget") from None
+
+    def _work(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            future, fn = job
+            if not future.set_running_or_notify_cancel():
+                continue
+            self._started[id(future)] = time.monotonic()
+            try:
+                future.set_result(fn())
+            except BaseException as exc:  # handed to the waiting check, which reports it
+                future.set_exception(exc)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        for _ in self._threads:
+            self._jobs.put(None)

@@ -105,7 +105,14 @@ def loads(text: str, filename: str = "<string>", *, go_text: bool = False) -> An
 
     ``go_text=True`` keeps plain scalars as text, as Go's decoder does (see :class:`_TextLoader`).
     """
-    loader = (_TextLoader if go_text else _Loader)(text)
+    try:
+        loader = (_TextLoader if go_text else _Loader)(text)  # the reader rejects control characters here
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = text.count("\n", 0, exc.position) + 1 if isinstance(exc, yaml.reader.ReaderError) else 0
+        raise SourceError(
+            filename, line or (mark.line + 1 if mark else 0), f"invalid YAML: {_reader_problem(exc)}"
+        ) from None
     loader.filename = filename
     try:
         return loader.get_single_data()
@@ -129,3 +136,9 @@ def load(path: str | Path, *, go_text: bool = False) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceError(str(p), 0, f"cannot read: {exc}") from None
     return loads(text, str(p), go_text=go_text)
+
+
+def _reader_problem(exc: yaml.YAMLError) -> str:
+    if isinstance(exc, yaml.reader.ReaderError):
+        return f"{exc.reason} #x{exc.character:04x} (control characters are not allowed)"
+    return str(exc)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InventoryError, SourceError
-from ..masking import MASKER, looks_secret
+from ..masking import MASKER, looks_secret, register_url
 from ..schema import Converter
 from ..yamlsrc import line_of, load
 from .interpolate import interpolate
@@ -46,6 +46,7 @@ def load_inventory(path: str | Path, env: str | None = None, environ: Mapping[st
             MASKER.add(value)
 
     data = interpolate(raw, variables, filename, on_use, skip=frozenset({"environments"}))
+    _register_secrets(data)
     data["__environment__"] = env_name
     data["__source__"] = filename
     inventory = Converter(filename, InventoryError).dataclass(data, Inventory, "", line_of(data, 1))
@@ -88,6 +89,9 @@ def _variables(
                 f"unknown environment {env_name!r} (known: {known})",
             )
         env_vars = (envs[env_name] or {}).get("vars") or {} if isinstance(envs[env_name], dict) else {}
+        if not isinstance(env_vars, dict):
+            line = envs[env_name].line_of("vars") if hasattr(envs[env_name], "line_of") else 0
+            raise InventoryError(filename, line, f"environments.{env_name}.vars: expected a mapping of NAME: value")
         for key, value in env_vars.items():
             expanded = interpolate(value, environ, filename)
             variables[key] = str(expanded)
@@ -99,3 +103,22 @@ def _variables(
 
 def _str_or_none(value: Any) -> str | None:
     return str(value) if isinstance(value, str) else None
+
+
+def _register_secrets(value: Any, key: str = "") -> None:
+    """Register every secret the inventory itself holds, before any check runs: values under secret-looking keys
+    (``password:``, ``token:``, an ``Authorization`` header), and passwords and secret query values in URLs."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _register_secrets(v, str(k))
+    elif isinstance(value, list):
+        for item in value:
+            _register_secrets(item, key)
+    elif isinstance(value, str):
+        if "://" in value:
+            register_url(value)
+        if key and looks_secret(key):
+            MASKER.add(value)
+            scheme, _, credential = value.partition(" ")  # "Bearer abc", "Basic xyz", "Token t"
+            if credential and scheme.isalpha():
+                MASKER.add(credential.strip())

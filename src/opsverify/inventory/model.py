@@ -32,6 +32,10 @@ class RulesSection:
     files: list[str] = field(default_factory=list)
     tests: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        if any(not p.strip() for p in [*self.files, *self.tests]):
+            raise ValueError("empty path or glob")
+
 
 @dataclass(kw_only=True)
 class Inventory:

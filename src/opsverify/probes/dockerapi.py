@@ -42,6 +42,7 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
+API_VERSION = "1.41"  # Docker 20.10; later engines still speak it
 _clients: dict[tuple[float, int], Any] = {}
 _lock = threading.Lock()
 
@@ -52,7 +53,9 @@ def client(timeout: float = 10.0, pool: int = 64) -> Any:
     with _lock:
         if key not in _clients:
             with docker_errors("connecting"):
-                _clients[key] = docker.from_env(timeout=max(1, round(timeout)), max_pool_size=pool)
+                # A pinned API version: no round trip to the engine while holding the lock (an engine that
+                # hangs would otherwise cost one timeout per container, one after another).
+                _clients[key] = docker.from_env(timeout=max(1, round(timeout)), max_pool_size=pool, version=API_VERSION)
         return _clients[key]
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from ..masking import mask
+from ..masking import mask, redact_userinfo
 from ..severity import SEVERITIES
 from .state import RunState
 
@@ -30,6 +30,9 @@ class ReportHooks:
         metadata = session.config.stash.get(metadata_key, None)
         if metadata is None or self.state.inventory is None:
             return
+        for key, value in list(metadata.items()):  # CI variables (GIT_URL...) can carry tokens in URLs
+            if isinstance(value, str):
+                metadata[key] = mask(redact_userinfo(value))
         inv = self.state.inventory
         metadata["opsverify inventory"] = inv.source
         metadata["opsverify environment"] = inv.environment or "(none)"

@@ -71,7 +71,8 @@ def test_unset_variable_without_default_names_line_and_variable(inv):
 def test_secret_looking_variables_are_registered_for_masking(inv):
     MASKER.clear()
     load_inventory(inv(BASE), environ={})
-    assert mask("header was Bearer stg-token-123") == "header was Bearer ***"
+    assert mask("header was Bearer stg-token-123") == "header was ***"  # the whole Authorization value
+    assert mask("token stg-token-123 alone") == "token *** alone"
 
 
 def test_secret_vars_list_marks_more_names(inv):
@@ -126,3 +127,26 @@ def test_missing_file_is_an_inventory_error(tmp_path):
 @pytest.mark.parametrize("name", ["lab", "local"])
 def test_embedded_inventories_load(name):
     assert load_inventory(default_inventory(name), environ={}).source.endswith(f"{name}.yml")
+
+
+def test_secrets_written_literally_in_the_inventory_are_registered_at_load(inv):
+    text = (
+        "version: 1\nhttp:\n  - name: a\n    url: http://admin:Sup3rPw%40x@127.0.0.1:9/h?api_key=TOKVALUE123&page=2\n"
+        "    headers: {X-Api-Key: key-literal-999, Accept: text/plain}\n"
+    )
+    load_inventory(inv(text), environ={})
+    assert mask("Sup3rPw%40x Sup3rPw@x TOKVALUE123 key-literal-999 page=2 text/plain") == "*** *** *** *** page=2 text/plain"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("version: 1\nname: 'a\x1bb'\n", "inventory.yml:2: invalid YAML: special characters are not allowed #x001b"),
+        ("version: 1\nenvironments:\n  p:\n    vars: [a]\ndefault_environment: p\n", "inventory.yml:4: environments.p.vars: expected a mapping"),
+        ("version: 1\nrules:\n  tests: ['']\n", "inventory.yml:3: rules: empty path or glob"),
+    ],
+)
+def test_more_bad_inventories(inv, tmp_path, text, message):
+    with pytest.raises(InventoryError) as info:
+        load_inventory(inv(text), environ={})
+    assert str(info.value).replace(str(tmp_path) + "/", "").startswith(message)
