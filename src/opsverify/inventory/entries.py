@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import httpx
+
 from ..schema import Duration
 from ..severity import SeverityName
 
@@ -121,10 +123,18 @@ class HttpEntry(Common):
     follow_redirects: bool = False
     eventually: Eventually | None = None
     expect: HttpExpect = field(default_factory=HttpExpect)
+    allow_write: bool = False  # checks only read: POST/PUT/PATCH/DELETE need this explicit opt-in
 
     def __post_init__(self) -> None:
         if not self.url.startswith(("http://", "https://")):
             raise ValueError(f"url must start with http:// or https://, got {self.url!r}")
+        try:
+            httpx.URL(self.url).port  # noqa: B018 - validates host and port now, not at check time
+        except (httpx.InvalidURL, ValueError) as exc:
+            raise ValueError(f"bad url {self.url!r}: {exc}") from None
+        self.method = self.method.upper()
+        if self.method not in ("GET", "HEAD", "OPTIONS") and not self.allow_write:
+            raise ValueError(f"method {self.method} can change the target: checks only read unless allow_write: true")
         if self.expect.redirect is not None and self.follow_redirects:
             raise ValueError("expect.redirect checks the redirect itself: it needs follow_redirects: false")
         if self.expect.cert_days is not None and not self.url.startswith("https://"):

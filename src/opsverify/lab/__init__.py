@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+from collections.abc import Iterator
+
 from . import monitoring, readiness, stack
 from .engine import LabError, ensure_engine
 
 
 def up(start_engine: bool = True) -> None:
-    ensure_engine(start=start_engine)
-    stack.up()
-    readiness.up()
-    monitoring.up()
+    """Bring the whole lab up; one process at a time (parallel test sessions share one lab)."""
+    with _lock():
+        ensure_engine(start=start_engine)
+        stack.up()
+        readiness.up()
+        monitoring.up()
+
+
+@contextlib.contextmanager
+def _lock() -> Iterator[None]:
+    with open("/tmp/opsverify-lab.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def down() -> None:

@@ -93,7 +93,7 @@ def fetch(
             client.stream(entry.method, entry.url, headers=entry.headers) as response,
         ):
             cert = tls.from_stream(response.extensions.get("network_stream"))
-            body, truncated = _read_capped(response, max_body, started + timeout)
+            body, truncated = read_capped(response, max_body, started + timeout)
             return HttpFacts(
                 url=entry.url,
                 status=response.status_code,
@@ -108,7 +108,7 @@ def fetch(
         return HttpFacts(url=entry.url, error=describe_error(exc, timeout), elapsed=time.monotonic() - started)
 
 
-def _read_capped(response: httpx.Response, max_body: int, deadline: float) -> tuple[bytes, bool]:
+def read_capped(response: httpx.Response, max_body: int, deadline: float) -> tuple[bytes, bool]:
     chunks: list[bytes] = []
     size = 0
     for chunk in response.iter_bytes():

@@ -4,6 +4,7 @@ timeout and returns an :class:`Answer`; transport errors are mapped once, by :fu
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +12,9 @@ import httpx
 
 from ..masking import MASKER
 from ..verdict import shorten
-from .http import describe_error
+from .http import describe_error, read_capped
+
+MAX_ANSWER = 64 * 1048576  # a big Prometheus /api/v1/series answer fits; a runaway one does not
 
 
 @dataclass(frozen=True)
@@ -58,19 +61,24 @@ class JsonApi:
         return self.call("POST", path, body=body)
 
     def call(self, method: str, path: str, params: Any = None, body: Any = None, auth: Any = None) -> Answer:
+        """One exchange, bounded in time as a whole (not only between reads) and in size."""
+        started = time.monotonic()
         try:
             kwargs: dict[str, Any] = {"params": params, "json": body}
             if auth is not None:
                 kwargs["auth"] = auth
-            response = self._client.request(method, path, **kwargs)
+            with self._client.stream(method, path, **kwargs) as response:
+                content, truncated = read_capped(response, MAX_ANSWER, started + self.timeout)
         except httpx.HTTPError as exc:
             return Answer(error=describe_error(exc, self.timeout))
-        if not response.content:
+        if truncated:
+            return Answer(response.status_code, error=f"answer larger than {MAX_ANSWER // 1048576} MiB, not parsed")
+        if not content:
             return Answer(response.status_code, None)
         try:
-            return Answer(response.status_code, response.json())
-        except (ValueError, UnicodeDecodeError):
-            return Answer(response.status_code, response.text)
+            return Answer(response.status_code, json.loads(content))
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return Answer(response.status_code, content.decode("utf-8", errors="replace"))
 
 
 def api_error(answer: Answer, what: str) -> str | None:

@@ -28,12 +28,18 @@ def parse_number(text: str) -> float:
     return float(s.lower().lstrip("+"))
 
 
+MAX_SAMPLES = 10_000_000  # per series line: a year at 5s steps; more is a typo (1x99999999999), not a test
+
+
 def expand_values(text: str) -> list[float | None]:
     """Expand the value part of a series line; ``None`` marks an omitted sample (``_``)."""
     if "{{" in text:
         raise UnsupportedError("native histograms are not supported")
     out: list[float | None] = []
     for term in text.split():
+        m = _TERM.match(term) or _BLANKS.match(term)
+        if m and len(out) + int(m.group("n")) > MAX_SAMPLES:
+            raise NotationError(f"bad series term {term!r}: expands past {MAX_SAMPLES:,} samples")
         out.extend(_expand_term(term))
     return out
 

@@ -144,6 +144,11 @@ def test_secrets_written_literally_in_the_inventory_are_registered_at_load(inv):
         ("version: 1\nname: 'a\x1bb'\n", "inventory.yml:2: invalid YAML: special characters are not allowed #x001b"),
         ("version: 1\nenvironments:\n  p:\n    vars: [a]\ndefault_environment: p\n", "inventory.yml:4: environments.p.vars: expected a mapping"),
         ("version: 1\nrules:\n  tests: ['']\n", "inventory.yml:3: rules: empty path or glob"),
+        ("version: 1\nhttp:\n  - {name: a, url: 'http://127.0.0.1:abc/'}\n", "inventory.yml:3: http[0]: bad url 'http://127.0.0.1:abc/'"),
+        (
+            "version: 1\nhttp:\n  - {name: a, url: 'http://127.0.0.1/', method: delete}\n",
+            "inventory.yml:3: http[0]: method DELETE can change the target: checks only read unless allow_write: true",
+        ),
     ],
 )
 def test_more_bad_inventories(inv, tmp_path, text, message):
