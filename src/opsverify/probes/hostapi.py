@@ -102,7 +102,8 @@ def _bounded_run_local(backend: Any, limit: float, spec: str) -> Callable[..., A
     def run_local(command: str, *args: str) -> Any:
         cmd = backend.encode(backend.quote(command, *args))
         pipe = subprocess.PIPE
-        proc = subprocess.Popen(cmd, shell=True, stdin=pipe, stdout=pipe, stderr=pipe, start_new_session=True)
+        env = _environ()  # an explicit copy: pytest sets os.environ while probe threads spawn (EFAULT in exec)
+        proc = subprocess.Popen(cmd, shell=True, stdin=pipe, stdout=pipe, stderr=pipe, env=env, start_new_session=True)
         try:
             stdout, stderr = proc.communicate(timeout=limit)
         except subprocess.TimeoutExpired:
@@ -112,6 +113,15 @@ def _bounded_run_local(backend: Any, limit: float, spec: str) -> Callable[..., A
         return backend.result(proc.returncode, cmd, stdout, stderr)
 
     return run_local
+
+
+def _environ() -> dict[str, str]:
+    for _ in range(5):
+        try:
+            return dict(os.environ)
+        except RuntimeError:  # changed while copied
+            continue
+    return dict(os.environ)
 
 
 def _kill_session(sid: int) -> None:
