@@ -4,7 +4,6 @@ built-in check (YAML, a root route, every receiver a route names is defined) say
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ import yaml
 
 from ..inventory.monitoring import AlertmanagerEntry
 from ..verdict import shorten
+from .localtool import run_tool
 from .promtool import Result, ValidationFacts
 
 
@@ -28,14 +28,10 @@ def gather(entry: AlertmanagerEntry, base_dir: Path, timeout: float) -> Validati
 
 
 def _amtool(amtool: str, path: str, timeout: float) -> Result:
-    limit = max(timeout, 10.0)
-    try:
-        done = subprocess.run(
-            [amtool, "check-config", path], capture_output=True, text=True, timeout=limit, check=False
-        )
-    except subprocess.TimeoutExpired:
-        return Result(path, False, [f"amtool check-config did not finish in {limit:g}s"])
-    text = done.stdout + done.stderr
+    done = run_tool([amtool, "check-config", path], max(timeout, 10.0))
+    if done.error:
+        return Result(path, False, [done.error])
+    text = done.output
     complaints = [ln.split("FAILED:", 1)[1].strip() for ln in text.splitlines() if "FAILED:" in ln]
     return Result(path, done.returncode == 0, complaints or ([] if done.returncode == 0 else [shorten(text, 160)]))
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import yaml
 from ..inventory.monitoring import PrometheusEntry, Server
 from ..verdict import Verdict, shorten
 from . import promqlparse
+from .localtool import run_tool
 
 
 @dataclass
@@ -61,13 +61,10 @@ def expand(patterns: list[str], base_dir: Path) -> list[str]:
 
 
 def _promtool(promtool: str, kind: str, paths: list[str], what: str, timeout: float) -> Result:
-    try:
-        done = subprocess.run(
-            [promtool, "check", kind, *paths], capture_output=True, text=True, timeout=max(timeout, 10.0), check=False
-        )
-    except subprocess.TimeoutExpired:
-        return Result(what, False, [f"promtool check {kind} did not finish in {max(timeout, 10.0):g}s"])
-    lines = [ln.strip() for ln in (done.stdout + done.stderr).splitlines() if ln.strip()]
+    done = run_tool([promtool, "check", kind, *paths], max(timeout, 10.0))
+    if done.error:
+        return Result(what, False, [done.error])
+    lines = [ln.strip() for ln in done.output.splitlines() if ln.strip()]
     complaints = [ln for ln in lines if not ln.startswith(("Checking", "SUCCESS")) and "FAILED" not in ln]
     return Result(what, done.returncode == 0, complaints)
 
