@@ -93,7 +93,9 @@ def healthy(entry: ContainerEntry, facts: ContainerFacts) -> Verdict:
         return Verdict.passed(entry.name, "healthy")
     last = facts.health_log[-1] if facts.health_log else "(no probe has run yet)"
     earlier = [f"earlier probe: {line}" for line in dict.fromkeys(facts.health_log[:-1]) if line != last]
-    return Verdict.failed(entry.name, f"health is {quote(facts.health)}, expected \"healthy\"; last probe: {last}", earlier)
+    return Verdict.failed(
+        entry.name, f'health is {quote(facts.health)}, expected "healthy"; last probe: {last}', earlier
+    )
 
 
 def restarts(entry: ContainerEntry, facts: ContainerFacts) -> Verdict:
