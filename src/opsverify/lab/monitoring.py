@@ -91,7 +91,7 @@ def _alertmanager(name: str, config: str, port: int) -> Service:
 
 
 def _grafana(name: str, config: str, port: int) -> Service:
-    argv = [str(Path(sys.executable).resolve()), "-m", "opsverify.lab.grafana_standin", "--port", str(port)]
+    argv = [sys.executable, "-m", "opsverify.lab.grafana_standin", "--port", str(port)]  # the venv python, as is
     return Service(name, [*argv, "--config", str(config_dir() / config)], port, "/api/health", "python3")
 
 
