@@ -245,13 +245,19 @@ def _get(url: str, timeout: float = 2.0) -> bytes | None:
 def _wait_first_scrapes(deadline: float) -> None:
     """Until every target was scraped (lab-api up, lab-dead down) and every rule group was evaluated at least a
     second after the lab api's first scrape, so that rules see its series."""
+    first_scrape = None  # fixed once seen: the latest scrape moves every interval and may always follow evaluations
     while time.monotonic() < deadline:
         targets = (_json(PROMETHEUS_URL + "/api/v1/targets?state=active") or {}).get("data", {})
         groups = (_json(PROMETHEUS_URL + "/api/v1/rules") or {}).get("data", {}).get("groups", [])
         by_job = {t["labels"]["job"]: t for t in targets.get("activeTargets", [])}
         api, dead = by_job.get("lab-api", {}), by_job.get("lab-dead", {})
-        scraped = str(api.get("lastScrape", "0001"))[:19]
-        evaluated = bool(groups) and all(str(g["lastEvaluation"])[:19] > scraped for g in groups)
+        if first_scrape is None and api.get("health") == "up":
+            first_scrape = str(api.get("lastScrape", ""))[:19]
+        evaluated = (
+            first_scrape is not None
+            and bool(groups)
+            and all(str(g["lastEvaluation"])[:19] > first_scrape for g in groups)
+        )
         managers = (_json(PROMETHEUS_URL + "/api/v1/alertmanagers") or {}).get("data", {}).get("activeAlertmanagers")
         if api.get("health") == "up" and dead.get("health") == "down" and evaluated and managers:
             return

@@ -30,6 +30,7 @@ class RunState:
     inventory: Inventory | None = None
     outcomes: dict[str, Outcome] = field(default_factory=dict)
     other_failures: int = 0  # failing tests that are not opsverify checks: never downgraded by --fail-on
+    failed_reports: int = 0  # failed phase reports of opsverify checks (pytest counts the same way)
     today: datetime.date = field(default_factory=datetime.date.today)
     used_waivers: dict[int, Waiver] = field(default_factory=dict)
     _prefetcher: Prefetcher | None = None
@@ -67,6 +68,7 @@ class RunState:
             outcome.outcome = "waived"
             outcome.message = str(report.wasxfail)
         elif report.failed:
+            self.failed_reports += 1
             outcome.outcome = "failed"
             crash = getattr(report.longrepr, "reprcrash", None)
             outcome.message = (

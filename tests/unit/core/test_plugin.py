@@ -249,3 +249,19 @@ def test_reports_are_masked_again_with_secrets_learned_later(suite, monkeypatch,
         text = artifact.read_text()
         assert "learned-later-secret" not in text
         assert "state is" in text  # the failure itself is there, masked
+
+
+def test_a_failure_made_by_another_plugin_after_ours_keeps_the_run_failed(suite):
+    """Like tests/conftest.py under CI=true: an outer hook turns a skip into a failure that opsverify never saw."""
+    suite.makeconftest(
+        "import pytest\n"
+        "@pytest.hookimpl(wrapper=True, tryfirst=True)\n"
+        "def pytest_runtest_makereport(item, call):\n"
+        "    report = yield\n"
+        "    if report.skipped and 'plain' in item.name:\n"
+        "        report.outcome = 'failed'\n"
+        "    return report\n"
+    )
+    suite.makepyfile(test_plain="import pytest\ndef test_plain():\n    pytest.skip('lab unavailable')\n")
+    STATE_DOWN.add("web-2")  # an info-level opsverify failure, below --fail-on critical
+    assert run(suite, "--fail-on", "critical").ret == 1
