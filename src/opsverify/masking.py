@@ -13,7 +13,9 @@ import threading
 import urllib.parse
 
 MASK = "***"
-SECRET_NAME = re.compile(r"(?i)(TOKEN|PASSW(OR)?D|PASS$|SECRET|(^|[-_])KEY($|[-_])|API[-_]?KEY|CREDENTIAL|PRIVATE|AUTH)")
+SECRET_NAME = re.compile(
+    r"(?i)(TOKEN|PASSW(OR)?D|PASS$|SECRET|(^|[-_])KEY($|[-_])|API[-_]?KEY|CREDENTIAL|PRIVATE|AUTH)"
+)
 MIN_LENGTH = 4  # shorter values would garble every message; such values fail the secret-strength checks anyway
 
 

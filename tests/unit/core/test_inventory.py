@@ -135,16 +135,25 @@ def test_secrets_written_literally_in_the_inventory_are_registered_at_load(inv):
         "    headers: {X-Api-Key: key-literal-999, Accept: text/plain}\n"
     )
     load_inventory(inv(text), environ={})
-    assert mask("Sup3rPw%40x Sup3rPw@x TOKVALUE123 key-literal-999 page=2 text/plain") == "*** *** *** *** page=2 text/plain"
+    assert (
+        mask("Sup3rPw%40x Sup3rPw@x TOKVALUE123 key-literal-999 page=2 text/plain")
+        == "*** *** *** *** page=2 text/plain"
+    )
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         ("version: 1\nname: 'a\x1bb'\n", "inventory.yml:2: invalid YAML: special characters are not allowed #x001b"),
-        ("version: 1\nenvironments:\n  p:\n    vars: [a]\ndefault_environment: p\n", "inventory.yml:4: environments.p.vars: expected a mapping"),
+        (
+            "version: 1\nenvironments:\n  p:\n    vars: [a]\ndefault_environment: p\n",
+            "inventory.yml:4: environments.p.vars: expected a mapping",
+        ),
         ("version: 1\nrules:\n  tests: ['']\n", "inventory.yml:3: rules: empty path or glob"),
-        ("version: 1\nhttp:\n  - {name: a, url: 'http://127.0.0.1:abc/'}\n", "inventory.yml:3: http[0]: bad url 'http://127.0.0.1:abc/'"),
+        (
+            "version: 1\nhttp:\n  - {name: a, url: 'http://127.0.0.1:abc/'}\n",
+            "inventory.yml:3: http[0]: bad url 'http://127.0.0.1:abc/'",
+        ),
         (
             "version: 1\nhttp:\n  - {name: a, url: 'http://127.0.0.1/', method: delete}\n",
             "inventory.yml:3: http[0]: method DELETE can change the target: checks only read unless allow_write: true",

@@ -214,11 +214,15 @@ def test_a_probe_over_its_budget_fails_its_check_and_the_run_goes_on(suite, monk
             _time.sleep(3)
         return {"state": "up"}
 
-    monkeypatch.setitem(kindtable.KINDS, "fake", Kind("fake", lambda ctx: active(ctx, ctx.inventory.containers), slow_or_fast))
+    monkeypatch.setitem(
+        kindtable.KINDS, "fake", Kind("fake", lambda ctx: active(ctx, ctx.inventory.containers), slow_or_fast)
+    )
     monkeypatch.setattr(Kind, "budget", lambda self, entry, ctx: 0.5)
     result = run(suite)
     result.assert_outcomes(passed=3, errors=2)  # web-1's two checks; the others pass
-    result.stdout.fnmatch_lines(["web-1: probe did not finish within its 0.5s budget (a target that hangs or trickles its answer)"])
+    result.stdout.fnmatch_lines(
+        ["web-1: probe did not finish within its 0.5s budget (a target that hangs or trickles its answer)"]
+    )
 
 
 def test_an_unforeseen_exception_is_one_line_naming_target_and_check_first(suite, monkeypatch):
@@ -227,7 +231,9 @@ def test_an_unforeseen_exception_is_one_line_naming_target_and_check_first(suite
             return {"no state key": 1}
         return {"state": "up"}
 
-    monkeypatch.setitem(kindtable.KINDS, "fake", Kind("fake", lambda ctx: active(ctx, ctx.inventory.containers), broken))
+    monkeypatch.setitem(
+        kindtable.KINDS, "fake", Kind("fake", lambda ctx: active(ctx, ctx.inventory.containers), broken)
+    )
     result = run(suite)
     result.assert_outcomes(passed=4, failed=1)
     result.stdout.fnmatch_lines(["db: internal error in the fake check (KeyError: 'state'); please report it"])
@@ -241,9 +247,13 @@ def test_reports_are_masked_again_with_secrets_learned_later(suite, monkeypatch,
             MASKER.add("learned-later-secret")
         return {"state": "learned-later-secret" if entry.name == "web-1" else "up"}
 
-    monkeypatch.setitem(kindtable.KINDS, "fake", Kind("fake", lambda ctx: active(ctx, ctx.inventory.containers), learns))
+    monkeypatch.setitem(
+        kindtable.KINDS, "fake", Kind("fake", lambda ctx: active(ctx, ctx.inventory.containers), learns)
+    )
     html, xml = tmp_path / "r.html", tmp_path / "j.xml"
-    result = run(suite, "-p", "no:randomly", "--concurrency", "1", f"--html={html}", "--self-contained-html", f"--junitxml={xml}")
+    result = run(
+        suite, "-p", "no:randomly", "--concurrency", "1", f"--html={html}", "--self-contained-html", f"--junitxml={xml}"
+    )
     result.assert_outcomes(passed=4, failed=1)
     for artifact in (html, xml):
         text = artifact.read_text()
