@@ -105,13 +105,18 @@ def _run(args: argparse.Namespace, extra: list[str]) -> int:
 
     path = _resolve_inventory(args)
     inventory = load_inventory(path, args.env)  # a bad file stops here, before any check (exit 4)
+    rule_tests = _rule_test_paths(args.suite, inventory.rules.tests, Path(path))
+    problems = _bad_rule_tests(rule_tests, inventory.rules.tests, path) if args.suite in ("alerts", "all") else []
+    if problems:
+        print("\n".join(f"opsverify: {p}" for p in problems), file=sys.stderr)
+        return EXIT_USAGE
     report_dir = Path(args.report_dir)
     html = Path(args.html or report_dir / "report.html")
     junit = Path(args.junit or report_dir / "junit.xml")
     root = project_root()
     pytest_args = [
         str(checks_dir()),
-        *_rule_test_args(args.suite, inventory.rules.tests, Path(path).parent),
+        *(x for p in rule_tests for x in ("--rule-tests", p)),  # the rule-test collector adds them to the run
         f"--rootdir={root}",
         "-c",
         str(root / "pyproject.toml"),
@@ -140,11 +145,26 @@ def _run(args: argparse.Namespace, extra: list[str]) -> int:
     return code
 
 
-def _rule_test_args(suite: str, globs: list[str], base: Path) -> list[str]:
-    if suite not in ("alerts", "all") or not globs:
+def _rule_test_paths(suite: str, globs: list[str], inventory: Path) -> list[str]:
+    """The rule-test files the inventory lists (globs relative to the inventory file), for suites that run them."""
+    if suite not in ("alerts", "all"):
         return []
-    paths = sorted({str(p) for g in globs for p in (base.glob(g) if not Path(g).is_absolute() else [Path(g)])})
-    return [x for p in paths for x in ("--rule-tests", p)]  # the rule-test collector adds them to the run
+    base = inventory.parent
+    return sorted({str(p) for g in globs for p in (base.glob(g) if not Path(g).is_absolute() else [Path(g)])})
+
+
+def _bad_rule_tests(paths: list[str], globs: list[str], inventory: str) -> list[str]:
+    """Every rule-test problem, as ``file:line: what``, before any check runs; a glob matching nothing is one too."""
+    from .rules.cli import invalid_files
+
+    base = Path(inventory).parent
+    empty = [g for g in globs if not Path(g).is_absolute() and not any(base.glob(g))]
+    missing = (
+        [f"{inventory}: rules.tests: {g!r} matches no file (relative to {base})" for g in empty]
+        if paths or empty
+        else []
+    )
+    return missing + invalid_files(paths)
 
 
 def _inventory_check(args: argparse.Namespace, extra: list[str]) -> int:

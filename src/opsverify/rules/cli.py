@@ -52,6 +52,20 @@ def run_groups(runner: TestFileRunner, run: str | None) -> list[GroupResult]:
     return results
 
 
+EXIT_BAD_FILE = 4
+
+
+def invalid_files(paths: list[str], lookback_ms: int = LOOKBACK_MS) -> list[str]:
+    """``file:line: what`` for every test file (or rule file it names) that cannot be loaded."""
+    problems = []
+    for path in paths:
+        try:
+            load_runner(path, lookback_ms)
+        except SourceError as exc:
+            problems.append(str(exc))
+    return problems
+
+
 def main(
     paths: list[str],
     run: str | None = None,
@@ -60,12 +74,18 @@ def main(
     *,
     lookback_ms: int = LOOKBACK_MS,
 ) -> int:
-    """Test each file like ``promtool test rules``; 0 when all pass, 1 otherwise.
+    """Test each file like ``promtool test rules``; 0 when all pass, 1 when a test fails, 4 when a test or rule
+    file is invalid: then nothing runs, and each problem is printed as ``file:line: what``.
 
     ``out`` defaults to the current ``sys.stdout``. ``lookback_ms=PROMETHEUS2_LOOKBACK_MS`` reproduces
     Prometheus 2's inclusive lookback boundary.
     """
     out = out if out is not None else sys.stdout
+    problems = invalid_files(paths, lookback_ms)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return EXIT_BAD_FILE
     ok = True
     report: list[tuple[str, list[GroupResult], str, float]] = []
     for path in paths:

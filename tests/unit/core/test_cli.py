@@ -44,3 +44,15 @@ def test_promql_test_runs_a_users_file(tmp_path, capsys):
     golden.write_text('load 1m\n  up{job="api"} 1 1 0\n\neval instant at 2m up == 0\n  up{job="api"} 1\n')
     assert cli.main(["promql", "test", str(golden)]) == 1
     assert "1 failed" in capsys.readouterr().out
+
+
+def test_run_stops_before_any_check_on_a_bad_rule_test_file(tmp_path, capsys):
+    (tmp_path / "t.rules-test.yml").write_text("rule_files: [r.yml]\ntests:\n  - interval: 1m\n    input_series: 5\n")
+    (tmp_path / "r.yml").write_text("groups: []\n")
+    inv = tmp_path / "inventory.yml"
+    inv.write_text("version: 1\nrules:\n  tests: ['*.rules-test.yml', 'nothing/*.yml']\n")
+    assert cli.main(["run", "alerts", "-i", str(inv), "--report-dir", str(tmp_path / "reports")]) == 4
+    err = capsys.readouterr().err
+    assert f"opsverify: {inv}: rules.tests: 'nothing/*.yml' matches no file" in err
+    assert f"opsverify: {tmp_path / 't.rules-test.yml'}:4: tests[0].input_series: expected a list" in err
+    assert not (tmp_path / "reports").exists()  # no check ran

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -180,15 +181,16 @@ def test_bad_input_series_names_the_line(tmp_path: Path, bad: str) -> None:
     assert f"{tmp_path / 't.yml'}:7: input series" in out.getvalue()
 
 
-def test_bad_rule_file_fails_the_file_with_file_and_line(tmp_path: Path) -> None:
+def test_bad_rule_file_stops_before_any_test_with_file_and_line(tmp_path: Path, capsys: Any) -> None:
+    """Unlike promtool (which fails that file and runs the others), a bad file stops the run: exit 4."""
     (tmp_path / "bad").mkdir()
     (tmp_path / "good").mkdir()
     bad = write(tmp_path / "bad", RULES.replace("expr: job:up:sum == 0", "expr: job:up:sum =="))
     out = io.StringIO()
-    assert main([str(bad), str(write(tmp_path / "good"))], out=out) == 1
-    text = out.getvalue()
-    assert f"  FAILED:\n{tmp_path / 'bad' / 'rules.yml'}:9: groups[1].rules[0].expr: could not parse" in text
-    assert text.endswith("good/t.yml\n  SUCCESS\n\n")
+    assert main([str(bad), str(write(tmp_path / "good"))], out=out) == 4
+    assert out.getvalue() == ""  # nothing ran
+    err = capsys.readouterr().err
+    assert err.startswith(f"{tmp_path / 'bad' / 'rules.yml'}:9: groups[1].rules[0].expr: could not parse")
 
 
 def test_interval_defaults_to_evaluation_interval(tmp_path: Path) -> None:
