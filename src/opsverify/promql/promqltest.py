@@ -195,8 +195,28 @@ def _summary(r: FileResult) -> str:
     return f"{r.passed} passed, {r.failed} failed, {total_unsup} unsupported{extra}"
 
 
+def invalid_files(paths: list[str]) -> list[str]:
+    """``file:line: what`` for every file that cannot be read, parsed, or whose ``load`` blocks are malformed."""
+    problems = []
+    for path in paths:
+        try:
+            for cmd in parse_file(Path(path).read_text(encoding="utf-8"), path):
+                if isinstance(cmd, LoadCmd):
+                    load_block(Storage(), Tainted(), cmd, path)
+        except OSError as exc:
+            problems.append(f"{path}: cannot read: {exc.strerror or exc}")
+        except SourceError as exc:
+            problems.append(str(exc))
+    return problems
+
+
 def main(paths: list[str], out: TextIO = sys.stdout, verbose: bool = False) -> int:
-    """Run promqltest files, print one line per file and a total; 1 if anything failed."""
+    """Run promqltest files, print one line per file and a total; 1 if anything failed, 4 (and nothing run)
+    when a file is malformed: each problem is printed to stderr as ``file:line: what``."""
+    problems = invalid_files(paths)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 4
     total = FileResult("TOTAL")
     for path in paths:
         r = run_file(path)

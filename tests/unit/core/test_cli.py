@@ -56,3 +56,12 @@ def test_run_stops_before_any_check_on_a_bad_rule_test_file(tmp_path, capsys):
     assert f"opsverify: {inv}: rules.tests: 'nothing/*.yml' matches no file" in err
     assert f"opsverify: {tmp_path / 't.rules-test.yml'}:4: tests[0].input_series: expected a list" in err
     assert not (tmp_path / "reports").exists()  # no check ran
+
+
+def test_promql_test_stops_on_a_malformed_file_with_file_line(tmp_path, capsys):
+    bad = tmp_path / "bad.test"
+    bad.write_text('load 1m\n  up{job="api"} 1 2y 3\n\neval instant at 1m up\n  up{job="api"} 2\n')
+    assert cli.main(["promql", "test", str(bad)]) == 4
+    captured = capsys.readouterr()
+    assert captured.err == f"{bad}:2: bad series term '2y'\n"
+    assert captured.out == ""  # nothing ran
