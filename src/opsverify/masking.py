@@ -17,6 +17,11 @@ SECRET_NAME = re.compile(
     r"(?i)(TOKEN|PASSW(OR)?D|PASS$|SECRET|(^|[-_])KEY($|[-_])|API[-_]?KEY|CREDENTIAL|PRIVATE|AUTH)"
 )
 MIN_LENGTH = 4  # shorter values would garble every message; such values fail the secret-strength checks anyway
+# Publicly known defaults are no secret to keep (the secrets checks flag them), and masking "admin" everywhere
+# would garble every message and test id that mentions an admin.
+PUBLIC_DEFAULTS = frozenset(
+    ["admin", "password", "changeme", "change-me", "change_me", "example", "secret", "default", "guest", "root", "test"]
+)
 
 
 def looks_secret(name: str) -> bool:
@@ -31,7 +36,7 @@ class Masker:
         self._lock = threading.Lock()
 
     def add(self, value: str | None) -> None:
-        if value is None or len(value.strip()) < MIN_LENGTH:
+        if value is None or len(value.strip()) < MIN_LENGTH or value.strip().lower() in PUBLIC_DEFAULTS:
             return
         with self._lock:
             if value not in self._secrets:

@@ -164,3 +164,9 @@ def test_more_bad_inventories(inv, tmp_path, text, message):
     with pytest.raises(InventoryError) as info:
         load_inventory(inv(text), environ={})
     assert str(info.value).replace(str(tmp_path) + "/", "").startswith(message)
+
+
+def test_public_defaults_are_not_masked_everywhere():
+    MASKER.add("admin")
+    MASKER.add("changeme")
+    assert mask("test_grafana_default_admin_refused: changeme") == "test_grafana_default_admin_refused: changeme"
