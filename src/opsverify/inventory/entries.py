@@ -91,7 +91,7 @@ class HttpExpect:
 
     def __post_init__(self) -> None:
         for pattern in [*self.body_regex, *self.headers.values(), *self.json_match.values(), self.redirect or ""]:
-            _compiles(pattern)
+            check_regex(pattern)
         if self.cert_days is not None and self.cert_days < 0:
             raise ValueError("cert_days must be >= 0")
         for selector in self.metrics:
@@ -141,7 +141,8 @@ class HttpEntry(Common):
             raise ValueError("expect.cert_days needs an https:// url")
 
 
-def _compiles(pattern: str) -> None:
+def check_regex(pattern: str) -> None:
+    """ValueError (a file:line error at load) for a pattern that does not compile."""
     try:
         re.compile(pattern)
     except re.error as exc:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..schema import Duration
-from .entries import Common
+from .entries import Common, check_regex
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGTP]?)(i?)B?\s*$", re.IGNORECASE)
 
@@ -108,7 +108,7 @@ class CronCheck:
     system: bool = True  # also search /etc/crontab and /etc/cron.d/
 
     def __post_init__(self) -> None:
-        _regex(self.pattern)
+        check_regex(self.pattern)
 
 
 @dataclass(kw_only=True)
@@ -121,7 +121,7 @@ class CommandCheck:
     def __post_init__(self) -> None:
         for pattern in (self.stdout_match, self.stdout_not_match):
             if pattern is not None:
-                _regex(pattern)
+                check_regex(pattern)
 
 
 @dataclass(kw_only=True)
@@ -152,10 +152,3 @@ class HostEntry(Common):
         for port in self.ports:
             if not 0 < port < 65536:
                 raise ValueError(f"ports: {port} is not a TCP port number")
-
-
-def _regex(pattern: str) -> None:
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..schema import Duration
-from .entries import Common
-from .hosts import _regex, parse_size
+from .entries import Common, check_regex
+from .hosts import parse_size
 
 DEFAULT_ERROR_PATTERN = r"(?i)\b(error|fatal|panic|critical|exception|traceback)\b"
 PLACEHOLDERS = ["changeme", "change-me", "change_me", "admin", "password", "example", "xxx", "secret", "todo", "test"]
@@ -41,7 +41,7 @@ class LogEntry(Common):
             raise ValueError("host applies to a log file (path), not to a container's log")
         for pattern in (self.pattern, self.ignore):
             if pattern is not None:
-                _regex(pattern)
+                check_regex(pattern)
         if self.max_matches < 0 or self.show < 0:
             raise ValueError("max_matches and show must be >= 0")
 
