@@ -10,7 +10,7 @@ import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 import httpx
 
@@ -137,26 +137,43 @@ def describe_error(exc: httpx.HTTPError, timeout: float) -> str:
     return f"{type(exc).__name__}: {shorten(str(exc), 100)}"
 
 
-def judge(fn: Callable[[HttpEntry, HttpFacts], Verdict]) -> Callable[[HttpEntry, HttpFacts], Verdict]:
-    """With ``eventually``: the verdict carries the number of attempts, and its message says so."""
+Judge = Callable[[HttpEntry, HttpFacts], Verdict]
 
-    @functools.wraps(fn)
-    def wrapped(entry: HttpEntry, facts: HttpFacts) -> Verdict:
-        verdict = fn(entry, facts)
-        if entry.eventually is None:
-            return verdict
-        how = "passed on attempt" if verdict.ok else "still failing after"
-        tries = f"{facts.attempts}" if verdict.ok else f"{facts.attempts} attempt{'s' if facts.attempts != 1 else ''}"
-        note = f" (eventually: {how} {tries}, {facts.polled:.1f}s of {entry.eventually.within:g}s)"
-        return dataclasses.replace(verdict, message=verdict.message + note, attempts=facts.attempts)
 
-    return wrapped
+@overload
+def judge(fn: Judge) -> Judge: ...
+@overload
+def judge(*, needs_answer: bool) -> Callable[[Judge], Judge]: ...
+
+
+def judge(fn: Judge | None = None, *, needs_answer: bool = True) -> Judge | Callable[[Judge], Judge]:
+    """Decorates an HTTP judge. With ``needs_answer`` (default), a request that got no response at all fails with
+    ``METHOD URL: why`` before the judge runs. With ``eventually``, the verdict carries the number of attempts, and
+    its message says so."""
+
+    def decorate(inner: Judge) -> Judge:
+        @functools.wraps(inner)
+        def wrapped(entry: HttpEntry, facts: HttpFacts) -> Verdict:
+            if needs_answer and facts.error:
+                verdict = Verdict.failed(entry.name, f"{entry.method} {entry.url}: {facts.error}")
+            else:
+                verdict = inner(entry, facts)
+            if entry.eventually is None:
+                return verdict
+            how = "passed on attempt" if verdict.ok else "still failing after"
+            tries = (
+                f"{facts.attempts}" if verdict.ok else f"{facts.attempts} attempt{'s' if facts.attempts != 1 else ''}"
+            )
+            note = f" (eventually: {how} {tries}, {facts.polled:.1f}s of {entry.eventually.within:g}s)"
+            return dataclasses.replace(verdict, message=verdict.message + note, attempts=facts.attempts)
+
+        return wrapped
+
+    return decorate(fn) if fn is not None else decorate
 
 
 @judge
 def status(entry: HttpEntry, facts: HttpFacts) -> Verdict:
-    if facts.error:
-        return Verdict.failed(entry.name, f"{entry.method} {entry.url}: {facts.error}")
     wanted = entry.expect.status if isinstance(entry.expect.status, list) else [entry.expect.status]
     if facts.status in wanted:
         return Verdict.passed(entry.name, f"HTTP {facts.status}")
@@ -167,14 +184,12 @@ def status(entry: HttpEntry, facts: HttpFacts) -> Verdict:
 @judge
 def response_time(entry: HttpEntry, facts: HttpFacts) -> Verdict:
     budget = entry.expect.max_time
-    if facts.error:
-        return Verdict.failed(entry.name, f"{entry.method} {entry.url}: {facts.error}")
     if budget is not None and facts.elapsed > budget:
         return Verdict.failed(entry.name, f"responded in {facts.elapsed:.2f}s, expected within {budget:g}s")
     return Verdict.passed(entry.name, f"responded in {facts.elapsed:.2f}s")
 
 
-@judge
+@judge(needs_answer=False)  # says "no answer" in its own words, via parse_json
 def json_fields(entry: HttpEntry, facts: HttpFacts) -> Verdict:
     doc, problem = parse_json(facts)
     if problem:

@@ -15,17 +15,8 @@ from . import http, metrics
 from .http import HttpFacts, judge
 
 
-def _no_answer(entry: HttpEntry, facts: HttpFacts) -> Verdict | None:
-    if facts.error:
-        return Verdict.failed(entry.name, f"{entry.method} {entry.url}: {facts.error}")
-    return None
-
-
 @judge
 def body_regex(entry: HttpEntry, facts: HttpFacts) -> Verdict:
-    bad = _no_answer(entry, facts)
-    if bad is not None:
-        return bad
     text = facts.body.decode("utf-8", errors="replace")
     absent = [p for p in entry.expect.body_regex if not re.search(p, text, re.MULTILINE)]
     if absent:
@@ -37,9 +28,6 @@ def body_regex(entry: HttpEntry, facts: HttpFacts) -> Verdict:
 
 @judge
 def headers(entry: HttpEntry, facts: HttpFacts) -> Verdict:
-    bad = _no_answer(entry, facts)
-    if bad is not None:
-        return bad
     wrong = []
     for name, pattern in entry.expect.headers.items():
         got = facts.headers.get(name.lower())
@@ -54,9 +42,6 @@ def headers(entry: HttpEntry, facts: HttpFacts) -> Verdict:
 
 @judge
 def redirect(entry: HttpEntry, facts: HttpFacts) -> Verdict:
-    bad = _no_answer(entry, facts)
-    if bad is not None:
-        return bad
     pattern = entry.expect.redirect or ""
     location = facts.headers.get("location")
     if facts.status is None or not 300 <= facts.status < 400:
@@ -70,9 +55,6 @@ def redirect(entry: HttpEntry, facts: HttpFacts) -> Verdict:
 
 @judge
 def cert_expiry(entry: HttpEntry, facts: HttpFacts) -> Verdict:
-    bad = _no_answer(entry, facts)
-    if bad is not None:
-        return bad
     minimum = entry.expect.cert_days or 0
     if facts.cert is None:
         return Verdict.failed(entry.name, f"no TLS certificate seen, expected one valid for >= {minimum} days")
@@ -88,9 +70,6 @@ def cert_expiry(entry: HttpEntry, facts: HttpFacts) -> Verdict:
 
 @judge
 def metrics_exposed(entry: HttpEntry, facts: HttpFacts) -> Verdict:
-    bad = _no_answer(entry, facts)
-    if bad is not None:
-        return bad
     if facts.truncated:
         return Verdict.failed(entry.name, "metrics body is larger than the size limit (defaults.max_body_bytes)")
     try:
