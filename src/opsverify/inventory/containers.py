@@ -39,3 +39,5 @@ class ContainerEntry(Common):
             host, _, port = target.rpartition(":")
             if not host or not port.isdigit():
                 raise ValueError(f"reaches: {target!r} must be host:port, e.g. 127.0.0.1:16379")
+            if not 1 <= int(port) <= 65535:
+                raise ValueError(f"reaches: {target!r}: {port} is not a TCP port (1-65535)")
