@@ -72,3 +72,41 @@ def black_hole() -> Iterator[str]:
         for conn in held:
             conn.close()
         sock.close()
+
+
+@contextmanager
+def trickler(delay: float = 1.0) -> Iterator[str]:
+    """A server that sends a valid response one byte every ``delay`` seconds (the status line and headers too)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    stop = threading.Event()
+    response = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
+
+    def serve(conn: socket.socket) -> None:
+        with conn:
+            for i in range(len(response)):
+                if stop.wait(delay):
+                    return
+                try:
+                    conn.sendall(response[i : i + 1])
+                except OSError:
+                    return
+
+    def accept() -> None:
+        sock.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn = sock.accept()[0]
+            except OSError:
+                continue
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(2)
+        sock.close()

@@ -179,3 +179,17 @@ def test_connection_error_is_one_line():
 
     v = http_judges.body_regex(e, facts_for(e, refuse))
     assert v.message == "api: GET http://127.0.0.1:1/x: cannot connect: connection refused"
+
+
+def test_response_time_is_the_exchange_when_the_socket_could_tell():
+    e = entry(max_time=Duration(2.0))
+    busy = http_facts.HttpFacts(url=e.url, status=200, elapsed=2.39, exchange=0.004)
+    assert http_judges.response_time(e, busy).message == "api: responded in 0.00s"
+    unknown = http_facts.HttpFacts(url=e.url, status=200, elapsed=2.39)
+    assert http_judges.response_time(e, unknown).message == "api: responded in 2.39s, expected within 2s"
+
+
+def test_a_mock_transport_has_no_kernel_clock_and_falls_back_to_the_wall_clock():
+    f = facts_for(entry(), reply(body="ok"))
+    assert f.exchange is None
+    assert f.response_time == f.elapsed
