@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +26,7 @@ class ContainerFacts:
     restart_count: int = 0
     oom_killed: bool = False
     exit_code: int = 0
+    exit_cause: str | None = None  # after an exit 137: "oom", "docker stop", "docker kill (signal 9)", or unknown
     image: str = ""
     labels: dict[str, str] = field(default_factory=dict)
     attrs: dict[str, Any] = field(default_factory=dict, repr=False)  # the raw inspect, for deeper checks
@@ -38,7 +41,23 @@ def gather(name: str, timeout: float) -> ContainerFacts:
         return ContainerFacts(name, found=False)
     except OpsverifyError as exc:
         return ContainerFacts(name, error=str(exc))
-    return from_inspect(name, attrs)
+    facts = from_inspect(name, attrs)
+    if facts.exit_code == 137 and not facts.oom_killed and facts.status != "running":
+        facts.exit_cause = _exit_cause(name, attrs, timeout)
+    return facts
+
+
+def _exit_cause(name: str, attrs: dict[str, Any], timeout: float) -> str | None:
+    """Exit 137 is any SIGKILL: ask the engine's events whether it was the OOM killer or a docker stop/kill."""
+    started = str((attrs.get("State") or {}).get("StartedAt") or "")
+    try:
+        since = datetime.datetime.fromisoformat(started[:19]).replace(tzinfo=datetime.UTC).timestamp()
+    except ValueError:
+        since = time.time() - 86400
+    try:
+        return docker.exit_cause(name, since - 1, timeout)
+    except OpsverifyError:
+        return None
 
 
 def from_inspect(name: str, attrs: dict[str, Any]) -> ContainerFacts:
@@ -79,7 +98,8 @@ def running(entry: ContainerEntry, facts: ContainerFacts) -> Verdict:
         return bad
     if facts.status == "running":
         return Verdict.passed(entry.name, "running")
-    got = f"{quote(facts.status)} (exit code {facts.exit_code}{', OOM-killed' if facts.oom_killed else ''})"
+    cause = ", OOM-killed" if _oom(facts) else f", {facts.exit_cause}" if facts.exit_cause else ""
+    got = f"{quote(facts.status)} (exit code {facts.exit_code}{cause})"
     return Verdict.failed(entry.name, f'status is {got}, expected "running"')
 
 
@@ -118,12 +138,25 @@ def not_oom_killed(entry: ContainerEntry, facts: ContainerFacts) -> Verdict:
     bad = _unusable(entry, facts)
     if bad is not None:
         return bad
-    if entry.allow_oom or not (facts.oom_killed or (facts.exit_code == 137 and facts.status != "running")):
-        return Verdict.passed(entry.name, "last exit was not an OOM kill")
+    if entry.allow_oom or not _oom(facts):
+        return Verdict.passed(entry.name, _not_oom(facts))
     limit = ((facts.attrs.get("HostConfig") or {}).get("Memory")) or 0
     limit_text = f" (memory limit {limit // 1048576} MiB)" if limit else ""
-    how = "OOMKilled=true" if facts.oom_killed else "exit code 137 (SIGKILL)"
+    how = "OOMKilled=true" if facts.oom_killed else "exit code 137 and an oom event (OOMKilled=false)"
     return Verdict.failed(entry.name, f"was OOM-killed: {how}{limit_text}, expected no out-of-memory kill")
+
+
+def _oom(facts: ContainerFacts) -> bool:
+    """OOMKilled, or an exit 137 the engine's events attribute to the OOM killer. Exit 137 alone is any SIGKILL
+    (a `docker stop` past its grace period, a `docker kill`): not an OOM kill."""
+    return facts.oom_killed or (facts.exit_code == 137 and facts.status != "running" and facts.exit_cause == "oom")
+
+
+def _not_oom(facts: ContainerFacts) -> str:
+    if facts.exit_code != 137 or facts.status == "running":
+        return "last exit was not an OOM kill"
+    by = facts.exit_cause or "no oom event from the engine"
+    return f"last exit was SIGKILL (exit code 137, OOMKilled=false; {by}), not an OOM kill"
 
 
 def _targets(ctx: Context) -> list[ContainerEntry]:

@@ -75,11 +75,12 @@ def _stats(name: str, timeout: float, facts: DepthFacts) -> None:
 def _exec(name: str, argv: list[str], timeout: float) -> ExecResult | str:
     try:
         with docker.docker_errors(f"container {name}: exec {shorten(scrub(shlex.join(argv)), 60)}"):
-            result = docker.client(timeout).containers.get(name).exec_run(argv, demux=False)
+            result = docker.exec_run(name, argv, timeout)
     except OpsverifyError as exc:
         return str(exc)
-    output = (result.output or b"").decode("utf-8", errors="replace")
-    return ExecResult(int(result.exit_code if result.exit_code is not None else -1), output)
+    if result.timed_out or result.exit_code is None:
+        return f"did not finish within {timeout:g}s"
+    return ExecResult(result.exit_code, result.output.decode("utf-8", errors="replace"))
 
 
 def _limit(facts: ContainerFacts) -> int:

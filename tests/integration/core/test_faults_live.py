@@ -3,18 +3,23 @@ own timeout. Each target is started by the test itself on 127.0.0.1 (no lab need
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 
 import pytest
 
-from opsverify.inventory import HttpEntry, HttpExpect
+from opsverify.adapters import docker as docker_adapter
+from opsverify.inventory import ContainerEntry, HostEntry, HttpEntry, HttpExpect
+from opsverify.inventory.containers import ContainerExec
 from opsverify.prefetch import Prefetcher
-from opsverify.probes import http, http_judges
+from opsverify.probes import containers, containers_depth, hosts_facts, http, http_judges
 from opsverify.schema import Duration
 
+from . import throwaway
 from .servers import trickler
 
 SLACK = 2.0  # seconds a probe may take past its own timeout (thread start, teardown)
@@ -79,3 +84,78 @@ def test_a_server_trickling_its_headers_fails_within_the_timeout():
         f"slow: GET {url}/: no complete answer within 3s (still sending when the time for the whole exchange was up)"
     )
     assert took < 3.0 + SLACK
+
+
+def test_exec_gets_the_output_every_time_200_runs():
+    entry = ContainerEntry(name="", exec=[ContainerExec(command="echo healthy", output_match="^healthy$")])
+    with throwaway.container() as name:
+        entry.name = name
+        failures = []
+        for _ in range(200):
+            verdict = containers_depth.exec_commands(entry, containers_depth.gather(entry, 5.0))
+            if not verdict.ok:
+                failures.append(verdict.message)
+    assert not failures, f"{len(failures)} of 200: {failures[:3]}"
+
+
+def test_a_plain_docker_stop_is_not_an_oom_kill():
+    with throwaway.container() as name:
+        throwaway.stop(name)
+        entry = ContainerEntry(name=name)
+        facts = containers.gather(name, 5.0)
+        verdict = containers.not_oom_killed(entry, facts)
+        assert verdict.ok, verdict.message
+        assert verdict.message == (
+            f"{name}: last exit was SIGKILL (exit code 137, OOMKilled=false; docker stop), not an OOM kill"
+        )
+        assert containers.running(entry, facts).message == (
+            f'{name}: status is "exited" (exit code 137, docker stop), expected "running"'
+        )
+
+
+@pytest.fixture
+def silent_engine(tmp_path, monkeypatch) -> Iterator[str]:
+    """DOCKER_HOST pointing at a socket that accepts every connection and never answers."""
+    path = tmp_path / "docker.sock"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(path))
+    server.listen(64)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{path}")
+    monkeypatch.setattr(docker_adapter, "_clients", {})
+    try:
+        yield str(path)
+    finally:
+        stop.set()
+        thread.join(2)
+        for conn in held:
+            conn.close()
+        server.close()
+
+
+@pytest.mark.parametrize("probe", ["container", "container in depth", "docker:// host"])
+def test_a_docker_engine_that_never_answers_costs_one_timeout(silent_engine, probe):
+    timeout = 3.0
+    entry = ContainerEntry(name="web", exec=[ContainerExec(command="true")])
+    started = time.monotonic()
+    if probe == "container":
+        error = containers.gather("web", timeout).error
+    elif probe == "container in depth":
+        error = containers_depth.gather(entry, timeout).base.error
+    else:
+        error = hosts_facts.gather(HostEntry(name="h", spec="docker://web", ports=[22]), timeout).error
+    took = time.monotonic() - started
+    assert error is not None
+    assert took < timeout + SLACK, f"{probe}: {took:.1f}s for a {timeout:g}s timeout ({error})"
