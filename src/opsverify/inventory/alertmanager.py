@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..schema import Duration
+from .common import Eventually
 from .server import Server
 
 
@@ -37,4 +38,5 @@ class AlertmanagerEntry(Server):
     severity_label: str = "severity"
     max_silence: Duration | None = Duration(7 * 86400.0)  # no active silence may last longer
     send_test_alert: bool = False
+    eventually: Eventually | None = None  # post-deploy: wait for it to answer healthy
     test_alert: AlertRoundTrip = field(default_factory=AlertRoundTrip)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..schema import Duration
 from ..severity import SeverityName
 
 
@@ -21,3 +22,18 @@ def check_regex(pattern: str) -> None:
         re.compile(pattern)
     except re.error as exc:
         raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
+
+
+@dataclass(kw_only=True)
+class Eventually:
+    """Poll until the entry's "not yet" expectations pass or ``within`` has passed (post-deploy runs).
+
+    Attempts start every ``interval``; none starts after ``within``; each is bounded by the entry's timeout.
+    """
+
+    within: Duration
+    interval: Duration = Duration(2.0)
+
+    def __post_init__(self) -> None:
+        if self.interval <= 0 or self.within < self.interval:
+            raise ValueError("eventually: need interval > 0 and within >= interval")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .common import Common
+from .common import Common, Eventually
 
 
 @dataclass(kw_only=True)
@@ -31,6 +31,7 @@ class ContainerEntry(Common):
     pinned_image: bool = False  # the image is a tag other than :latest, or a digest
     exec: list[ContainerExec] = field(default_factory=list)
     reaches: list[str] = field(default_factory=list)  # "host:port" the container must connect to
+    eventually: Eventually | None = None  # post-deploy: wait for running and healthy (health "starting")
 
     def __post_init__(self) -> None:
         if self.max_restarts < 0:

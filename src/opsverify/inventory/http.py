@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from ..schema import Duration
-from .common import Common, check_regex
+from .common import Common, Eventually, check_regex
 
 
 @dataclass(kw_only=True)
@@ -31,18 +31,6 @@ class HttpExpect:
             raise ValueError("cert_days must be >= 0")
         for selector in self.metrics:
             _selector(selector)
-
-
-@dataclass(kw_only=True)
-class Eventually:
-    """Poll until every expectation passes or ``within`` has passed (post-deploy runs)."""
-
-    within: Duration
-    interval: Duration = Duration(2.0)
-
-    def __post_init__(self) -> None:
-        if self.interval <= 0 or self.within < self.interval:
-            raise ValueError("eventually: need interval > 0 and within >= interval")
 
 
 @dataclass(kw_only=True)

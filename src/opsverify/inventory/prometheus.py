@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..schema import Duration
+from .common import Eventually
 from .server import Server
 
 
@@ -24,6 +25,7 @@ class PrometheusEntry(Server):
     rule_files: list[str] = field(default_factory=list)  # checked with `promtool check rules`, and for dead alerts
     dead_alerts: bool = True  # every selector of every alerting rule must match a series
     dead_alert_window: Duration = Duration(3600.0)  # how far back a series counts as existing
+    eventually: Eventually | None = None  # post-deploy: wait for healthy, ready and every target up
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -16,6 +16,7 @@ from ..inventory.prometheus import PrometheusEntry
 from ..kinds import Context, Kind, active
 from ..verdict import Verdict, shorten
 from . import alertmanager_routing
+from .eventually import poll, waits
 
 DEFAULT_SEVERITIES = ("critical", "warning")
 # Label values a "matches everything" matcher must match; alertname is never empty, other labels may be absent.
@@ -30,6 +31,8 @@ class AlertmanagerFacts:
     in_use: dict[str, list[str]] = field(default_factory=dict)  # severity -> alerting rules using it
     in_use_from: list[str] = field(default_factory=list)  # the Prometheus entries asked
     in_use_error: str | None = None
+    attempts: int = 1  # with `eventually`: times gathered
+    polled: float = 0.0
 
 
 def gather(
@@ -83,6 +86,7 @@ def _doc(facts: AlertmanagerFacts, key: str, path: str) -> tuple[Any, str | None
     return answer.doc, api_error(answer, f"GET {path}")
 
 
+@waits
 def healthy(entry: AlertmanagerEntry, facts: AlertmanagerFacts) -> Verdict:
     _, problem = _doc(facts, "healthy", "/-/healthy")
     if problem:
@@ -218,6 +222,10 @@ def _test_alert(entry: AlertmanagerEntry, ctx: Context) -> object:
 
 KIND: Kind[AlertmanagerEntry] = Kind(
     "alertmanager",
-    gather=lambda e, ctx: gather(e, ctx.timeout_for(e), sources=active(ctx, ctx.inventory.prometheus)),
+    gather=lambda e, ctx: poll(
+        lambda: gather(e, ctx.timeout_for(e), sources=active(ctx, ctx.inventory.prometheus)),
+        lambda f: healthy(e, f).ok,
+        e.eventually,
+    ),
     probes={"files": _files, "test_alert": _test_alert},
 )

@@ -13,6 +13,7 @@ from ..inventory import ContainerEntry
 from ..kinds import Context, Kind, active
 from ..verdict import Verdict, quote, shorten
 from . import compose
+from .eventually import poll, waits
 
 
 @dataclass
@@ -30,6 +31,8 @@ class ContainerFacts:
     image: str = ""
     labels: dict[str, str] = field(default_factory=dict)
     attrs: dict[str, Any] = field(default_factory=dict, repr=False)  # the raw inspect, for deeper checks
+    attempts: int = 1  # with `eventually`: inspections made
+    polled: float = 0.0
 
 
 def gather(name: str, timeout: float) -> ContainerFacts:
@@ -87,11 +90,13 @@ def _unusable(entry: ContainerEntry, facts: ContainerFacts) -> Verdict | None:
     return None
 
 
+@waits
 def exists(entry: ContainerEntry, facts: ContainerFacts) -> Verdict:
     bad = _unusable(entry, facts)  # a failed Verdict is falsy: test for None, never truthiness
     return bad if bad is not None else Verdict.passed(entry.name, f"exists ({facts.status})")
 
 
+@waits
 def running(entry: ContainerEntry, facts: ContainerFacts) -> Verdict:
     bad = _unusable(entry, facts)
     if bad is not None:
@@ -103,6 +108,7 @@ def running(entry: ContainerEntry, facts: ContainerFacts) -> Verdict:
     return Verdict.failed(entry.name, f'status is {got}, expected "running"')
 
 
+@waits
 def healthy(entry: ContainerEntry, facts: ContainerFacts) -> Verdict:
     bad = _unusable(entry, facts)
     if bad is not None:
@@ -170,6 +176,21 @@ def _targets(ctx: Context) -> list[ContainerEntry]:
     return active(ctx, found)
 
 
+def ready(entry: ContainerEntry, facts: ContainerFacts) -> bool:
+    """What waiting can fix: the container exists, runs, and its health is no longer "starting" (nor unhealthy)."""
+    wanted = [exists(entry, facts)]
+    if entry.expect_running:
+        wanted.append(running(entry, facts))
+    if entry.healthy is not False:
+        wanted.append(healthy(entry, facts))
+    return all(v.ok for v in wanted)
+
+
+def gather_entry(entry: ContainerEntry, timeout: float) -> ContainerFacts:
+    """:func:`gather`, again until :func:`ready` with the entry's ``eventually``."""
+    return poll(lambda: gather(entry.name, timeout), lambda f: ready(entry, f), entry.eventually)
+
+
 def _depth(entry: ContainerEntry, ctx: Context) -> object:
     from . import containers_depth
 
@@ -178,7 +199,7 @@ def _depth(entry: ContainerEntry, ctx: Context) -> object:
 
 KIND: Kind[ContainerEntry] = Kind(
     "containers",
-    gather=lambda e, ctx: gather(e.name, ctx.timeout_for(e)),
+    gather=lambda e, ctx: gather_entry(e, ctx.timeout_for(e)),
     targets=_targets,
     probes={"depth": _depth},
 )

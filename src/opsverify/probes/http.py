@@ -11,6 +11,7 @@ from ..adapters.http import Deadline, ExchangeClock, describe_error, read_capped
 from ..inventory import HttpEntry
 from ..kinds import Kind
 from . import http_tls
+from .eventually import poll
 from .http_facts import HttpFacts
 from .http_judges import verdicts
 
@@ -25,19 +26,12 @@ def gather(
 ) -> HttpFacts:
     """One request, or with ``eventually`` one every ``interval`` until every expectation passes or time is up."""
     follow = entry.follow_redirects if follow_redirects is None else follow_redirects
-    if entry.eventually is None:
-        return fetch(entry, timeout, max_body, transport, follow)
-    started = time.monotonic()
-    deadline = started + entry.eventually.within
-    attempts = 0
-    while True:
-        attempts += 1
-        facts = fetch(entry, timeout, max_body, transport, follow)
-        if all(v.ok for v in verdicts(entry, facts)) or time.monotonic() + entry.eventually.interval > deadline:
-            break
-        sleep(entry.eventually.interval)
-    facts.attempts, facts.polled = attempts, time.monotonic() - started
-    return facts
+    return poll(
+        lambda: fetch(entry, timeout, max_body, transport, follow),
+        lambda facts: all(v.ok for v in verdicts(entry, facts)),
+        entry.eventually,
+        sleep,
+    )
 
 
 def fetch(

@@ -13,8 +13,10 @@ from collections.abc import Iterator
 import pytest
 
 from opsverify.adapters import docker as docker_adapter
-from opsverify.inventory import ContainerEntry, HostEntry, HttpEntry, HttpExpect
+from opsverify.inventory import ContainerEntry, HostEntry, HttpEntry, HttpExpect, Inventory
+from opsverify.inventory.common import Eventually
 from opsverify.inventory.containers import ContainerExec
+from opsverify.kinds import Context
 from opsverify.prefetch import Prefetcher
 from opsverify.probes import containers, containers_depth, hosts_facts, http, http_judges
 from opsverify.schema import Duration
@@ -159,3 +161,17 @@ def test_a_docker_engine_that_never_answers_costs_one_timeout(silent_engine, pro
     took = time.monotonic() - started
     assert error is not None
     assert took < timeout + SLACK, f"{probe}: {took:.1f}s for a {timeout:g}s timeout ({error})"
+
+
+def test_a_container_still_starting_after_a_deploy_passes_once_healthy_with_eventually():
+    options = ("--health-cmd", "test -f /ready", "--health-interval", "1s", "--health-start-period", "30s")
+    with throwaway.container("sh", "-c", "sleep 3; touch /ready; exec sleep 600", options=options) as name:
+        entry = ContainerEntry(name=name, eventually=Eventually(within=Duration(30), interval=Duration(1)))
+        started = time.monotonic()
+        facts = containers.KIND.gather(entry, Context(Inventory()))
+        took = time.monotonic() - started
+        verdict = containers.healthy(entry, facts)
+    assert verdict.ok, verdict.message
+    assert facts.attempts > 1, verdict.message
+    assert f"(eventually: passed on attempt {facts.attempts}, " in verdict.message
+    assert took < 30 + SLACK
