@@ -29,6 +29,9 @@ from opsverify.masking import MASKER, mask
         ("proxy echoed Bearer abcdefghijklmnop0123", "proxy echoed Bearer ***"),
         ("SESSION_SECRET=\nPATH=/usr/bin", "SESSION_SECRET=\nPATH=/usr/bin"),
         ("SESSION_SECRET= \nHOME=/root", "SESSION_SECRET= \nHOME=/root"),
+        ("SESSION_SECRET= HOME=/root PATH=/bin", "SESSION_SECRET= HOME=/root PATH=/bin"),  # lines flattened
+        ("SESSION_SECRET=HOME=/root", "SESSION_SECRET=HOME=/root"),
+        ("api_key = spaced-value-1", "api_key = ***"),
         ('{"token": ""}', '{"token": ""}'),
     ],
 )
