@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .common import Common, Eventually
+from .hosts import parse_size
+
+_BOUND = re.compile(r"^\s*(>=|<=|==|>|<)\s*(\S.*)$")
+
+
+def parse_bound(text: str) -> tuple[str, int]:
+    """``">= 512MiB"`` -> (">=", 536870912): a comparison and a size."""
+    match = _BOUND.match(text)
+    if not match:
+        raise ValueError(f"memory_limit: {text!r} must be true or a comparison with a size, e.g. '>= 512MiB'")
+    return match.group(1), parse_size(match.group(2).strip())
 
 
 @dataclass(kw_only=True)
@@ -26,7 +38,7 @@ class ContainerEntry(Common):
     max_restarts: int = 3
     allow_oom: bool = False
     # in depth (issue 5): opt-in, see the README, "Containers in depth"
-    memory_limit: bool = False  # a memory limit must be set
+    memory_limit: bool | str = False  # true: a memory limit must be set; ">= 512MiB", "<= 2GiB": and its value
     max_memory_percent: float | None = None  # memory use vs the limit
     pinned_image: bool = False  # the image is a tag other than :latest, or a digest
     exec: list[ContainerExec] = field(default_factory=list)
@@ -34,6 +46,8 @@ class ContainerEntry(Common):
     eventually: Eventually | None = None  # post-deploy: wait for running and healthy (health "starting")
 
     def __post_init__(self) -> None:
+        if isinstance(self.memory_limit, str):
+            parse_bound(self.memory_limit)
         if self.max_restarts < 0:
             raise ValueError("max_restarts must be >= 0")
         for target in self.reaches:

@@ -4,6 +4,7 @@ the rest gather :class:`DepthFacts` (one stats sample, one ``docker exec`` per c
 
 from __future__ import annotations
 
+import operator
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -11,12 +12,20 @@ from dataclasses import dataclass, field
 from ..adapters import docker
 from ..errors import OpsverifyError
 from ..inventory import ContainerEntry
-from ..inventory.containers import ContainerExec
+from ..inventory.containers import ContainerExec, parse_bound
 from ..inventory.hosts import format_size
 from ..masking import scrub
 from ..verdict import Verdict, shorten
 from . import containers
 from .containers import ContainerFacts
+
+_COMPARE = {
+    ">=": operator.ge,
+    "<=": operator.le,
+    "==": operator.eq,
+    ">": operator.gt,
+    "<": operator.lt,
+}
 
 
 @dataclass(frozen=True)
@@ -92,9 +101,16 @@ def memory_limit_set(entry: ContainerEntry, facts: ContainerFacts) -> Verdict:
     if bad is not None:
         return bad
     limit = _limit(facts)
+    wanted = f" {entry.memory_limit}" if isinstance(entry.memory_limit, str) else ""
     if not limit:
-        return Verdict.failed(entry.name, "has no memory limit (HostConfig.Memory is 0), expected one (mem_limit)")
-    return Verdict.passed(entry.name, f"memory limit {format_size(limit)}")
+        return Verdict.failed(
+            entry.name, f"has no memory limit (HostConfig.Memory is 0), expected one{wanted or ' (mem_limit)'}"
+        )
+    if isinstance(entry.memory_limit, str):
+        op, bound = parse_bound(entry.memory_limit)
+        if not _COMPARE[op](limit, bound):
+            return Verdict.failed(entry.name, f"memory limit is {format_size(limit)}, expected{wanted}")
+    return Verdict.passed(entry.name, f"memory limit {format_size(limit)}{wanted and f' ({wanted.strip()})'}")
 
 
 def image_pinned(entry: ContainerEntry, facts: ContainerFacts) -> Verdict:

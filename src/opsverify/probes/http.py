@@ -54,7 +54,11 @@ def fetch(
                 follow_redirects=follow_redirects,
             ) as client,
             client.stream(
-                entry.method, entry.url, headers=entry.headers, extensions={"trace": deadline.trace}
+                entry.method,
+                entry.url,
+                headers=entry.headers,
+                content=entry.body.encode() if entry.body is not None else None,
+                extensions={"trace": deadline.trace},
             ) as response,
         ):
             stream = response.extensions.get("network_stream")

@@ -58,3 +58,23 @@ def test_exec_expectations():
     )
     facts.execs["pg_isready"] = ExecResult(0, "/tmp:5432 - accepting connections\n")
     assert containers_depth.exec_commands(entry, facts).ok
+
+
+@pytest.mark.parametrize(
+    ("wanted", "limit", "message"),
+    [
+        (">= 512MiB", 256 << 20, "web: memory limit is 256.0 MiB, expected >= 512MiB"),
+        (">= 512MiB", 512 << 20, "web: memory limit 512.0 MiB (>= 512MiB)"),
+        ("<= 1GiB", 2 << 30, "web: memory limit is 2.0 GiB, expected <= 1GiB"),
+        (">= 512MiB", 0, "web: has no memory limit (HostConfig.Memory is 0), expected one >= 512MiB"),
+        (True, 64 << 20, "web: memory limit 64.0 MiB"),
+    ],
+)
+def test_memory_limit_value(wanted, limit, message):
+    entry = ContainerEntry(name="web", memory_limit=wanted)
+    assert containers_depth.memory_limit_set(entry, _facts(memory=limit)).message == message
+
+
+def test_memory_limit_must_be_a_comparison():
+    with pytest.raises(ValueError, match="must be true or a comparison with a size"):
+        ContainerEntry(name="web", memory_limit="lots")
