@@ -25,6 +25,7 @@ ENDPOINTS: dict[str, tuple[str, dict[str, str] | None]] = {
     "tsdb": ("/api/v1/status/tsdb", None),
     "runtime": ("/api/v1/status/runtimeinfo", None),
     "alertmanagers": ("/api/v1/alertmanagers", None),
+    "config": ("/api/v1/status/config", None),
 }
 RETENTION_FLAGS = ("storage.tsdb.retention.time", "storage.tsdb.retention")  # the second is the deprecated one
 
@@ -245,9 +246,15 @@ def up(entry: PrometheusEntry, facts: PrometheusFacts) -> bool:
     return all(judge(entry, facts).ok for judge in (healthy, ready, targets_up))
 
 
+def _queries(entry: PrometheusEntry, ctx: Context) -> object:
+    from . import prometheus_queries
+
+    return prometheus_queries.gather(entry, ctx.timeout_for(entry))
+
+
 KIND: Kind[PrometheusEntry] = Kind(
     "prometheus",
     gather=lambda e, ctx: poll(lambda: gather(e, ctx.timeout_for(e)), lambda f: up(e, f), e.eventually),
     targets=_targets,
-    probes={"dead_alerts": _dead_alerts, "files": _files},
+    probes={"dead_alerts": _dead_alerts, "files": _files, "queries": _queries},
 )
