@@ -29,6 +29,18 @@ class ContainerExec:
 
 
 @dataclass(kw_only=True)
+class VolumeCheck:
+    """A named volume the container mounts: it exists, and (optionally) stays within a size budget."""
+
+    name: str
+    max_size: str | None = None  # bytes or 512M, 10GiB (as `docker system df -v` counts it)
+
+    def __post_init__(self) -> None:
+        if self.max_size is not None:
+            parse_size(self.max_size)
+
+
+@dataclass(kw_only=True)
 class ContainerEntry(Common):
     """One container by name. ``name`` is the container name as ``docker ps`` shows it."""
 
@@ -44,6 +56,7 @@ class ContainerEntry(Common):
     exec: list[ContainerExec] = field(default_factory=list)
     reaches: list[str] = field(default_factory=list)  # "host:port" the container must connect to
     eventually: Eventually | None = None  # post-deploy: wait for running and healthy (health "starting")
+    volumes: list[VolumeCheck] = field(default_factory=list)  # named volumes it must mount (and their size)
 
     def __post_init__(self) -> None:
         if isinstance(self.memory_limit, str):

@@ -13,7 +13,7 @@ from ..adapters import docker
 from ..errors import OpsverifyError
 from ..inventory import ContainerEntry
 from ..inventory.containers import ContainerExec, parse_bound
-from ..inventory.hosts import format_size
+from ..inventory.hosts import format_size, parse_size
 from ..masking import scrub
 from ..verdict import Verdict, shorten
 from . import containers
@@ -42,6 +42,8 @@ class DepthFacts:
     stats_error: str | None = None
     execs: dict[str, ExecResult | str] = field(default_factory=dict)  # command text -> result or why none
     reaches: dict[str, ExecResult | str] = field(default_factory=dict)
+    # volume name -> size in bytes (None: unknown), or why it cannot be judged
+    volumes: dict[str, int | str | None] = field(default_factory=dict)
 
 
 def command_text(check: ContainerExec) -> str:
@@ -54,6 +56,8 @@ def gather(entry: ContainerEntry, timeout: float) -> DepthFacts:
         return facts
     if entry.max_memory_percent is not None:
         _stats(entry.name, timeout, facts)
+    if entry.volumes:
+        _volumes(entry, timeout, facts)
     for check in entry.exec:
         argv = ["/bin/sh", "-c", check.command] if isinstance(check.command, str) else check.command
         facts.execs[command_text(check)] = _exec(entry.name, argv, timeout)
@@ -63,6 +67,31 @@ def gather(entry: ContainerEntry, timeout: float) -> DepthFacts:
         probe = f"nc -z -w {seconds} {host} {port} 2>/dev/null || nc -w {seconds} {host} {port} </dev/null"
         facts.reaches[target] = _exec(entry.name, ["/bin/sh", "-c", probe], timeout)
     return facts
+
+
+def _volumes(entry: ContainerEntry, timeout: float, facts: DepthFacts) -> None:
+    """Each named volume: does it exist; its size from the engine's disk usage when a budget is set."""
+    sizes: dict[str, int] = {}
+    if any(v.max_size is not None for v in entry.volumes):
+        try:
+            with docker.docker_errors("volume sizes (docker system df)"):
+                usage = docker.client(timeout).api.df().get("Volumes") or []
+            sizes = {str(v.get("Name")): int((v.get("UsageData") or {}).get("Size", -1)) for v in usage}
+        except OpsverifyError as exc:
+            facts.volumes = {v.name: str(exc) for v in entry.volumes}
+            return
+    for volume in entry.volumes:
+        try:
+            with docker.docker_errors(f"volume {volume.name}"):
+                docker.client(timeout).api.inspect_volume(volume.name)
+        except docker.NotFound:
+            facts.volumes[volume.name] = "does not exist (docker volume ls shows no such name)"
+            continue
+        except OpsverifyError as exc:
+            facts.volumes[volume.name] = str(exc)
+            continue
+        size = sizes.get(volume.name, -1)
+        facts.volumes[volume.name] = size if size >= 0 else None
 
 
 def _stats(name: str, timeout: float, facts: DepthFacts) -> None:
@@ -191,3 +220,26 @@ def reaches(entry: ContainerEntry, facts: DepthFacts) -> Verdict:
     if problems:
         return Verdict.failed(entry.name, "; ".join(problems))
     return Verdict.passed(entry.name, f"connects to {', '.join(entry.reaches)}")
+
+
+def volumes(entry: ContainerEntry, facts: DepthFacts) -> Verdict:
+    bad = _running(entry, facts)
+    if bad is not None:
+        return bad
+    mounted = {str(m.get("Name")) for m in facts.base.attrs.get("Mounts") or [] if m.get("Type") == "volume"}
+    problems = []
+    for check in entry.volumes:
+        found = facts.volumes.get(check.name, "not looked at")
+        if isinstance(found, str):
+            problems.append(f"volume {check.name} {found}" if found.startswith("does not") else found)
+        elif check.name not in mounted:
+            problems.append(f"volume {check.name} exists but is not mounted by {entry.name}")
+        elif check.max_size is not None:
+            budget = parse_size(check.max_size)
+            if found is None:
+                problems.append(f"volume {check.name}: the engine reported no size (docker system df -v)")
+            elif found > budget:
+                problems.append(f"volume {check.name} holds {format_size(found)}, expected <= {format_size(budget)}")
+    if problems:
+        return Verdict.failed(entry.name, "; ".join(problems))
+    return Verdict.passed(entry.name, f"volume(s) {', '.join(v.name for v in entry.volumes)} mounted")

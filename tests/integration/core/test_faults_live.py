@@ -15,7 +15,7 @@ import pytest
 from opsverify.adapters import docker as docker_adapter
 from opsverify.inventory import ContainerEntry, HostEntry, HttpEntry, HttpExpect, Inventory
 from opsverify.inventory.common import Eventually
-from opsverify.inventory.containers import ContainerExec
+from opsverify.inventory.containers import ContainerExec, VolumeCheck
 from opsverify.kinds import Context
 from opsverify.prefetch import Prefetcher
 from opsverify.probes import containers, containers_depth, hosts_facts, http, http_judges
@@ -175,3 +175,26 @@ def test_a_container_still_starting_after_a_deploy_passes_once_healthy_with_even
     assert facts.attempts > 1, verdict.message
     assert f"(eventually: passed on attempt {facts.attempts}, " in verdict.message
     assert took < 30 + SLACK
+
+
+def test_named_volumes_exist_are_mounted_and_stay_within_budget():
+    volume = f"opsverify-t13-vol-{time.monotonic_ns() % 10**9}"
+    subprocess.run(["docker", "volume", "create", volume], check=True, capture_output=True, timeout=30)
+    try:
+        with throwaway.container(
+            "sh", "-c", "dd if=/dev/zero of=/data/blob bs=1024 count=2048 2>/dev/null; exec sleep 600",
+            options=("-v", f"{volume}:/data"),
+        ) as name:  # fmt: skip
+            time.sleep(1)
+            entry = ContainerEntry(
+                name=name, volumes=[VolumeCheck(name=volume, max_size="1MiB"), VolumeCheck(name=f"{volume}-nope")]
+            )
+            verdict = containers_depth.volumes(entry, containers_depth.gather(entry, 10.0))
+            assert verdict.message == (
+                f"{name}: volume {volume} holds 2.0 MiB, expected <= 1.0 MiB; "
+                f"volume {volume}-nope does not exist (docker volume ls shows no such name)"
+            )
+            entry.volumes = [VolumeCheck(name=volume, max_size="10MiB")]
+            assert containers_depth.volumes(entry, containers_depth.gather(entry, 10.0)).ok
+    finally:
+        subprocess.run(["docker", "volume", "rm", "-f", volume], capture_output=True, timeout=30)

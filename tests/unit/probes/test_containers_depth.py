@@ -78,3 +78,19 @@ def test_memory_limit_value(wanted, limit, message):
 def test_memory_limit_must_be_a_comparison():
     with pytest.raises(ValueError, match="must be true or a comparison with a size"):
         ContainerEntry(name="web", memory_limit="lots")
+
+
+def test_volumes_exist_mounted_and_in_budget():
+    from opsverify.inventory.containers import VolumeCheck
+
+    base = _facts()
+    base.attrs["Mounts"] = [{"Type": "volume", "Name": "pgdata"}, {"Type": "bind", "Name": ""}]
+    entry = ContainerEntry(name="db", volumes=[VolumeCheck(name="pgdata", max_size="1GiB"), VolumeCheck(name="logs")])
+    facts = DepthFacts(base, volumes={"pgdata": 2 << 30, "logs": 4096})
+    assert containers_depth.volumes(entry, facts).message == (
+        "db: volume pgdata holds 2.0 GiB, expected <= 1.0 GiB; volume logs exists but is not mounted by db"
+    )
+    facts.volumes = {"pgdata": 1 << 20, "logs": "does not exist (docker volume ls shows no such name)"}
+    assert containers_depth.volumes(entry, facts).message == (
+        "db: volume logs does not exist (docker volume ls shows no such name)"
+    )
