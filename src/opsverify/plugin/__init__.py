@@ -15,10 +15,16 @@ from ..errors import InventoryError
 from ..paths import checks_dir
 from ..run import RunState
 from . import options
+from .hosts import InventoryHosts
 from .items import Checks
 from .outcomes import Outcomes
 
 STATE = pytest.StashKey[RunState]()
+XDIST_REFUSED = (
+    "opsverify does not run under pytest-xdist (-n/--dist): its probes already run concurrently in one process "
+    "(N slow targets cost one timeout), and xdist workers would each repeat every probe; drop -n (see the README, "
+    '"Concurrency")'
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -29,6 +35,8 @@ def pytest_configure(config: pytest.Config) -> None:
     path = options.inventory_path(config)
     if path is None:
         return
+    if config.getoption("numprocesses", None) or config.getoption("dist", "no") != "no":
+        raise pytest.UsageError(XDIST_REFUSED)
     options.register_markers(config)
     state = RunState(fail_on=options.fail_on(config))
     try:
@@ -42,6 +50,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(Checks(state), "opsverify-checks")
     config.pluginmanager.register(Outcomes(state), "opsverify-outcomes")
     config.pluginmanager.register(ReportHooks(state), "opsverify-report")
+    config.pluginmanager.register(InventoryHosts(state), "opsverify-testinfra-hosts")
 
 
 def _add_check_paths(config: pytest.Config, state: RunState) -> None:

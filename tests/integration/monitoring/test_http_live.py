@@ -6,13 +6,13 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from opsverify.registry import kind
 
 from opsverify.inventory import load_inventory
 from opsverify.inventory.http import Eventually, HttpEntry, HttpExpect
 from opsverify.kinds import Context
 from opsverify.paths import default_inventory
 from opsverify.probes import http, http_judges
+from opsverify.registry import kind
 from opsverify.schema import Duration
 
 

@@ -7,17 +7,15 @@ import dataclasses
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
-from opsverify.registry import kind as kind_named
 
 from opsverify.inventory import load_inventory
 from opsverify.inventory.alertmanager import AlertRoundTrip
 from opsverify.kinds import Context
 from opsverify.paths import default_inventory, lab_dir
-
-REPO = Path(__file__).resolve().parents[3]
 from opsverify.probes import (
     alertmanager,
     alertmanager_routing,
@@ -27,9 +25,11 @@ from opsverify.probes import (
     prometheus_deadalerts,
     prometheus_promtool,
 )
+from opsverify.registry import kind as kind_named
 from opsverify.schema import Duration
 
 LAB_INVENTORY = default_inventory("lab")
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
@@ -195,7 +195,9 @@ def test_routing_agrees_with_amtool(config, labels):
     done = subprocess.run(
         [amtool, "config", "routes", "test", f"--config.file={path}", *args], capture_output=True, text=True, timeout=20
     )
-    ours = alertmanager_routing.receivers_for(alertmanager_routing.parse_route(yaml.safe_load(path.read_text())["route"]), labels)
+    ours = alertmanager_routing.receivers_for(
+        alertmanager_routing.parse_route(yaml.safe_load(path.read_text())["route"]), labels
+    )
     assert done.stdout.strip().split(",") == ours
 
 
@@ -209,11 +211,11 @@ def test_checks_suite_passes_on_the_healthy_stack(lab_stack):
     ]
     cmd = [sys.executable, "-m", "pytest", *files, f"--inventory={LAB_INVENTORY}", "-p", "no:cacheprovider", "-q"]
     strict = subprocess.run(
-        [*cmd, "--fail-on=warning"], cwd=REPO, capture_output=True, text=True, timeout=300
+        [*cmd, "--opsverify-fail-on=warning"], cwd=REPO, capture_output=True, text=True, timeout=300
     )
     assert strict.returncode == 0, strict.stdout[-3000:]
     assert "failed (by severity: info " in strict.stdout
-    every = subprocess.run([*cmd, "--fail-on=info"], cwd=REPO, capture_output=True, text=True, timeout=300)
+    every = subprocess.run([*cmd, "--opsverify-fail-on=info"], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert every.returncode == 1
 
 

@@ -245,7 +245,14 @@ def test_reports_are_masked_again_with_secrets_learned_later(suite, monkeypatch,
     registry.register(Kind("fake", gather=learns, targets=lambda ctx: active(ctx, ctx.inventory.containers)))
     html, xml = tmp_path / "r.html", tmp_path / "j.xml"
     result = run(
-        suite, "-p", "no:randomly", "--opsverify-concurrency", "1", f"--html={html}", "--self-contained-html", f"--junitxml={xml}"
+        suite,
+        "-p",
+        "no:randomly",
+        "--opsverify-concurrency",
+        "1",
+        f"--html={html}",
+        "--self-contained-html",
+        f"--junitxml={xml}",
     )
     result.assert_outcomes(passed=4, failed=1)
     for artifact in (html, xml):

@@ -161,10 +161,9 @@ def test_rule_file_globs(tmp_path):
 
 
 def test_inventory_rule_files_join_each_prometheus_entry(tmp_path):
-    from opsverify.registry import kind
-
     from opsverify.inventory import load_inventory
     from opsverify.kinds import Context
+    from opsverify.registry import kind
 
     path = tmp_path / "inv.yml"
     path.write_text(
