@@ -108,8 +108,6 @@ def _rule_test_paths(suite: str, globs: list[str], inventory: Path) -> list[str]
 
 def _bad_rule_tests(paths: list[str], globs: list[str], inventory: str) -> list[str]:
     """Every rule-test problem, as ``file:line: what``, before any check runs; a glob matching nothing is one too."""
-    from .rules.cli import invalid_files
-
     base = Path(inventory).parent
     empty = [g for g in globs if not Path(g).is_absolute() and not any(base.glob(g))]
     missing = (
@@ -117,6 +115,10 @@ def _bad_rule_tests(paths: list[str], globs: list[str], inventory: str) -> list[
         if paths or empty
         else []
     )
+    if not paths:
+        return missing
+    from .rules.cli import invalid_files  # the rules engine, only when there are rule tests
+
     return missing + invalid_files(paths)
 
 
