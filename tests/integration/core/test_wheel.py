@@ -114,7 +114,7 @@ def test_last_failed_and_xdist(venv: Path, folder: Path) -> None:
 
     _Handler.broken = True
     alone, split = opsverify(venv, folder, "-q"), opsverify(venv, folder, "-q", "-n", "2")
-    assert "2 workers" in split.stdout
+    assert "bringing up nodes" in split.stdout  # pytest-xdist really ran
     assert alone.returncode == split.returncode == 1
 
     def summary(done: subprocess.CompletedProcess[str]) -> list[str]:
