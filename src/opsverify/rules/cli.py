@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import sys
 import time
 from typing import TextIO
 
 from opsverify.errors import SourceError
+from opsverify.promql.regex import compile_go
 
 from .junit import write_junit
 from .runner import GroupResult, TestFileRunner, load_runner
@@ -40,10 +40,10 @@ def run_file(
 
 def run_groups(runner: TestFileRunner, run: str | None) -> list[GroupResult]:
     """The test groups whose name matches ``run`` (all when None), each run once."""
-    pattern = re.compile(run) if run else None
+    pattern = compile_go(run) if run else None
     results: list[GroupResult] = []
     for index, group in enumerate(runner.file.tests):
-        if pattern and not pattern.search(group.name):
+        if pattern and not pattern.matches(group.name):
             continue
         try:
             results.append(runner.run_group(index))

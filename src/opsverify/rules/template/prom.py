@@ -7,7 +7,10 @@ import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from opsverify.promql.regex import GoRegex, RegexError, compile_go
+
 from .execute import Func, FuncError
+from .gofmt import go_quote
 from .humanize import humanize, humanize1024, humanize_duration, humanize_percentage, humanize_timestamp, to_float
 from .values import GoMap, GoStruct
 
@@ -38,34 +41,26 @@ def _label(name: str, s: Any) -> str:
     return str(labels.get(name, ""))
 
 
-def _compile(pattern: str) -> re.Pattern[str]:
+def _compile(pattern: str) -> GoRegex:
+    """Go's ``regexp.Compile``, as ``match`` calls it (``regexp.MatchString``)."""
     try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise FuncError(f"error parsing regexp: {exc}: `{pattern}`") from None
+        return compile_go(pattern)
+    except RegexError as exc:
+        raise FuncError(str(exc)) from None
 
 
-_GO_REPL = re.compile(r"\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))")
+def _must_compile(pattern: str) -> GoRegex:
+    """Go's ``regexp.MustCompile``, as ``reReplaceAll`` calls it: the panic text template reports."""
+    try:
+        return compile_go(pattern)
+    except RegexError as exc:
+        shown = f"`{pattern}`" if "`" not in pattern and pattern.isprintable() else go_quote(pattern)
+        raise FuncError(f"regexp: Compile({shown}): {exc}") from None
 
 
 def re_replace_all(pattern: str, repl: str, text: str) -> str:
     """Go regexp.ReplaceAllString: ``$1``/``${1}``/``$name`` expand (``$1x`` is group "1x"), ``$$`` is ``$``."""
-    rx = re.compile(pattern) if pattern else re.compile("")
-
-    def expand(m: re.Match[str]) -> str:
-        def one(r: re.Match[str]) -> str:
-            if r.group(1) == "$":
-                return "$"
-            name = r.group(2) or r.group(3)
-            try:
-                value = m.group(int(name)) if name.isdigit() else m.group(name)
-            except IndexError:
-                return ""
-            return value or ""
-
-        return _GO_REPL.sub(one, repl)
-
-    return rx.sub(expand, text)
+    return _must_compile(pattern).replace_all(text, repl)
 
 
 def _split_host_port(hostport: str) -> tuple[str, str] | None:
@@ -157,8 +152,8 @@ def prometheus_funcs(query: QueryFunc | None, external_url: str) -> dict[str, Fu
         "strvalue": Func(lambda s: str(_sample_field(s, "Labels").get("__value__", "")), a1),
         "sortByLabel": Func(_sort_by_label, ["string", "any"]),
         "args": Func(lambda *a: GoMap({f"arg{i}": v for i, v in enumerate(a)}, elem="interface {}"), [], "any"),
-        "reReplaceAll": Func(lambda p, r, t: re_replace_all(_compile(p).pattern, r, t), ["string"] * 3),
-        "match": Func(lambda p, s: _compile(p).search(s) is not None, ["string", "string"]),
+        "reReplaceAll": Func(lambda p, r, t: re_replace_all(p, r, t), ["string"] * 3),
+        "match": Func(lambda p, s: _compile(p).matches(s), ["string", "string"]),
         "safeHtml": Func(lambda s: s, s1),
         "title": Func(go_title, s1),
         "toUpper": Func(str.upper, s1),
