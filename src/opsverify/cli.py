@@ -15,6 +15,7 @@ from . import __version__
 from .errors import InventoryError, OpsverifyError
 from .inventory import load_inventory
 from .paths import checks_dir, default_inventory, project_root
+from .rules.options import add_arguments as add_rules_arguments
 from .severity import SEVERITIES
 
 EXIT_USAGE, EXIT_LAB = 4, 6
@@ -71,16 +72,8 @@ def _parser() -> argparse.ArgumentParser:
     promql.add_argument("-v", "--verbose", action="store_true")
     promql.set_defaults(handler=_promql)
 
-    rules = sub.add_parser("rules", help="alert-rule unit tests in promtool's format")
-    rules.add_argument("action", choices=["test"])
-    rules.add_argument("files", nargs="+")
-    rules.add_argument("--run", help="only test groups whose name matches this regex")
-    rules.add_argument("--junit", help="write JUnit XML here")
-    rules.add_argument(
-        "--prometheus2-lookback",
-        action="store_true",
-        help="count a sample exactly 5m old as Prometheus 2 / promtool 2.x do (default: Prometheus 3, it is out)",
-    )
+    rules = sub.add_parser("rules", help="alert-rule unit tests in promtool's format, and a rule linter")
+    add_rules_arguments(rules)
     rules.set_defaults(handler=_rules)
     return p
 
@@ -196,10 +189,8 @@ def _promql(args: argparse.Namespace, extra: list[str]) -> int:
 
 def _rules(args: argparse.Namespace, extra: list[str]) -> int:
     from .rules import cli as rules_cli
-    from .rules.session import LOOKBACK_MS, PROMETHEUS2_LOOKBACK_MS
 
-    lookback = PROMETHEUS2_LOOKBACK_MS if args.prometheus2_lookback else LOOKBACK_MS
-    return int(rules_cli.main(args.files, run=args.run, junit=args.junit, lookback_ms=lookback))
+    return rules_cli.handle(args)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import json
 import math
 from dataclasses import dataclass
 
@@ -100,3 +102,15 @@ def go_duration(ms: int) -> str:
     if ms < 1000:
         return f"{sign}{ms}ms"
     return sign + s
+
+
+def json_diff(expected: list[AlertView], got: list[AlertView]) -> str:
+    """promtool --diff: expected and got alerts as JSON (an empty side as one empty alert, as promtool does),
+    the whole document with removed lines marked ``-`` and added lines ``+``."""
+
+    def doc(alerts: list[AlertView]) -> list[str]:
+        items = [{"Labels": dict(a.labels), "Annotations": dict(a.annotations)} for a in alerts]
+        return json.dumps(items or [{"Labels": {}, "Annotations": {}}], indent=4, ensure_ascii=False).splitlines()
+
+    lines = difflib.ndiff(doc(expected), doc(got))
+    return "\n".join(line for line in lines if not line.startswith("? "))

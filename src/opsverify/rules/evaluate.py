@@ -100,11 +100,12 @@ class Evaluator:
         snapshot_ts: set[int],
         expand_label: LabelExpander,
         annotate: Annotator | None = None,
+        start_ms: int = 0,
     ) -> None:
         self.storage = storage
         self.engine = engine
         self.interval = interval_ms
-        self.steps = list(range(0, end_ms + 1, interval_ms))
+        self.steps = list(range(start_ms, start_ms + end_ms + 1, interval_ms))
         self.snapshot_ts = snapshot_ts
         self.outcome = Outcome(steps=len(self.steps))
         self.runs = [
@@ -138,7 +139,7 @@ class Evaluator:
     def _range(self, run: _RuleRun) -> bool:
         offset = run.group.query_offset_ms
         try:
-            result = self.engine.range(run.rule.parsed, -offset, self.steps[-1] - offset, self.interval)
+            result = self.engine.range(run.rule.parsed, self.steps[0] - offset, self.steps[-1] - offset, self.interval)
         except PromQLError:
             return False  # let the step-by-step path find the failing timestamp
         by_ts: dict[int, SampleList] = {ts: [] for ts in self.steps}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -112,15 +112,36 @@ def check_durations(value: Any, filename: str) -> None:
             check_durations(item, filename)
 
 
-def load_rule_file(path: str | Path) -> list[Group]:
-    """Read and validate one rule file; raise SourceError naming file and line."""
+def load_rule_file(path: str | Path, *, ignore_unknown_fields: bool = False) -> list[Group]:
+    """Read and validate one rule file; raise SourceError naming file and line.
+
+    ``ignore_unknown_fields``: keys Prometheus does not know are dropped instead of refused (promtool's flag).
+    """
     filename = str(path)
     raw = nulls_to_empty(_load_yaml(path, go_text=True))
     if raw is None:
         return []
+    if ignore_unknown_fields:
+        _drop_unknown(raw, RuleFileSpec)
     check_durations(raw, filename)
     spec = Converter(filename).dataclass(raw, RuleFileSpec, "", 1)
     return _Validator(filename, raw).groups(spec)
+
+
+_NESTED = {"groups": GroupSpec, "rules": RuleSpec}
+
+
+def _drop_unknown(raw: Any, spec: type) -> None:
+    """Remove keys ``spec`` (a rulefmt dataclass) does not declare, recursively through groups and rules."""
+    if not isinstance(raw, dict):
+        return
+    known = {f.metadata.get("key", f.name) for f in fields(spec)}
+    for key in [k for k in raw if k not in known]:
+        del raw[key]
+    for key, child in _NESTED.items():
+        items = raw.get(key)
+        for item in items if isinstance(items, list) else []:
+            _drop_unknown(item, child)
 
 
 class _Validator:

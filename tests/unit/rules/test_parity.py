@@ -1,0 +1,91 @@
+"""promtool 3 parity, one tiny promtool-format file per feature (tests/unit/rules/parity/)."""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from opsverify import cli
+from opsverify.rules.cli import main
+
+PARITY = Path(__file__).parent / "parity"
+
+
+def run(*names: str, **kwargs: Any) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main([str(PARITY / n) for n in names], out=out, **kwargs)
+    return code, out.getvalue()
+
+
+def test_start_timestamp_shifts_samples_evaluations_and_time() -> None:
+    code, text = run("start_timestamp.test.yml")
+    assert (code, text.splitlines()[1]) == (0, "  SUCCESS"), text
+
+
+def test_bad_start_timestamp_names_the_line(tmp_path: Path) -> None:
+    bad = (PARITY / "start_timestamp.test.yml").read_text().replace("1700000000\n", "yesterday\n", 1)
+    (tmp_path / "start.rules.yml").write_text((PARITY / "start.rules.yml").read_text())
+    (tmp_path / "t.yml").write_text(bad)
+    out = io.StringIO()
+    assert main([str(tmp_path / "t.yml")], out=out) == 4
+    assert f'{tmp_path / "t.yml"}:6: start_timestamp: cannot parse "yesterday" to a valid timestamp' in out.getvalue()
+
+
+def test_unknown_fields_in_rule_files_refused_unless_ignored() -> None:
+    code, text = run("unknown_fields.test.yml")
+    assert code == 4
+    assert "unknown_fields.rules.yml:3: groups[0]: unknown key 'owner'" in text
+    assert run("unknown_fields.test.yml", ignore_unknown_fields=True)[0] == 0
+
+
+def test_plain_nan_in_a_float_field_is_refused() -> None:
+    code, text = run("nan.test.yml")
+    assert code == 4
+    assert "nan.test.yml:10: tests[0].promql_expr_test[0].exp_samples[0].value: cannot unmarshal !!str `NaN`" in text
+
+
+def test_run_given_twice_selects_either() -> None:
+    assert run("run.test.yml", run=["alpha", "^b"])[0] == 0  # gamma (failing) is not run
+    assert run("run.test.yml", run=["alpha", "gam"])[0] == 1
+    assert run("run.test.yml", run="alpha")[0] == 0
+
+
+def test_bad_run_regex_is_a_usage_error(capsys: Any) -> None:
+    assert run("run.test.yml", run=["(a"])[0] == 2
+    assert "--run: error parsing regexp: missing closing )" in capsys.readouterr().err
+
+
+def test_diff_shows_expected_and_got_as_json() -> None:
+    code, text = run("failing.test.yml", diff=True)
+    assert code == 1
+    assert "    alertname: Down, time: 2m, \n        diff: " in text
+    assert '-             "since": "0 at 120"' in text
+    assert '+         "Labels": {},' in text  # nothing fired: promtool diffs against one empty alert
+    assert "exp:" not in text
+
+
+def test_debug_shows_inputs_and_alert_states(capsys: Any) -> None:
+    assert run("failing.test.yml", debug=True)[0] == 1
+    err = capsys.readouterr().err
+    assert "DEBUG: Starting test late\n" in err
+    assert 'DEBUG:     up{job="api"}: 0s=1 1m=1 2m=0\n' in err
+    assert 'DEBUG:     ALERTS{alertname="Down", job="api"}: 2m=pending  (pending since 2m)\n' in err
+    assert "DEBUG: Test late finished, took " in err
+
+
+@pytest.mark.parametrize("flag", ["--diff", "--debug", "--ignore-unknown-fields"])
+def test_promtool_flags_are_accepted_on_the_command_line(flag: str) -> None:
+    assert cli.main(["rules", "test", flag, str(PARITY / "run.test.yml"), "--run", "alpha", "--run", "beta"]) == 0
+
+
+def test_junit_carries_coverage(tmp_path: Path) -> None:
+    junit = tmp_path / "r.xml"
+    code, text = run("start_timestamp.test.yml", junit=str(junit), coverage=True)
+    assert code == 0
+    assert "TOTAL: 1/1 rules covered (100.0%)" in text
+    prop = ET.parse(junit).getroot().find("testsuite/properties/property")
+    assert prop is not None and prop.attrib == {"name": "rule_coverage", "value": "100.0"}
