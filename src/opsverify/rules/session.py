@@ -64,6 +64,7 @@ class Session:
             self.external_labels,
             self.external_url,
             lambda expr: self.query(expr, ts),
+            ts / 1000,
         )
 
     def evaluate(self, groups: Sequence[Group], end_ms: int, snapshot_ts: set[int], start_ms: int = 0) -> Outcome:

@@ -89,3 +89,8 @@ def test_junit_carries_coverage(tmp_path: Path) -> None:
     assert "TOTAL: 1/1 rules covered (100.0%)" in text
     prop = ET.parse(junit).getroot().find("testsuite/properties/property")
     assert prop is not None and prop.attrib == {"name": "rule_coverage", "value": "100.0"}
+
+
+def test_template_functions_of_prometheus_3() -> None:
+    code, text = run("templates.test.yml")
+    assert (code, text.splitlines()[1]) == (0, "  SUCCESS"), text

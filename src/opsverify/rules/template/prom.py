@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
@@ -11,6 +12,7 @@ from opsverify.promql.regex import GoRegex, RegexError, compile_go
 
 from .execute import Func, FuncError
 from .gofmt import go_quote
+from .gotime import GoDuration, GoTime
 from .humanize import humanize, humanize1024, humanize_duration, humanize_percentage, humanize_timestamp, to_float
 from .values import GoMap, GoStruct
 
@@ -129,8 +131,9 @@ def _parse_duration(text: str) -> float:
 _BARE = re.compile(r"^[-+]?[\d.]+$")
 
 
-def prometheus_funcs(query: QueryFunc | None, external_url: str) -> dict[str, Func]:
-    """The Prometheus function table for one expansion (``query`` runs at the evaluation time)."""
+def prometheus_funcs(query: QueryFunc | None, external_url: str, now_s: float = 0.0) -> dict[str, Func]:
+    """The Prometheus function table for one expansion (``query`` runs at the evaluation time, ``now`` returns
+    it in seconds)."""
 
     def run_query(expr: str) -> list[Any]:
         if query is None:
@@ -165,14 +168,27 @@ def prometheus_funcs(query: QueryFunc | None, external_url: str) -> dict[str, Fu
         "humanizeDuration": Func(humanize_duration, a1),
         "humanizePercentage": Func(humanize_percentage, a1),
         "humanizeTimestamp": Func(humanize_timestamp, a1),
-        "toTime": Func(lambda v: humanize_timestamp(to_float(v)), a1),
+        "toTime": Func(_to_time, a1),
+        "toDuration": Func(lambda v: GoDuration(to_float(v)), a1),
+        "now": Func(lambda: now_s, []),
+        "urlQueryEscape": Func(lambda s: urllib.parse.quote_plus(s, safe=""), s1),
         "parseDuration": Func(_parse_duration, s1),
         "pathPrefix": Func(lambda: parsed.path, []),
         "externalURL": Func(lambda: external_url, []),
-        "graphLink": Func(lambda e: _link(parsed.path, e, 0), s1),
-        "tableLink": Func(lambda e: _link(parsed.path, e, 1), s1),
+        "graphLink": Func(lambda e: _link(e, 0), s1),
+        "tableLink": Func(lambda e: _link(e, 1), s1),
     }
 
 
-def _link(prefix: str, expr: str, tab: int) -> str:
-    return f"{prefix}/graph?g0.expr={urllib.parse.quote_plus(expr)}&g0.tab={tab}"
+def _to_time(v: Any) -> Any:
+    """``*time.Time`` (prints as ``1970-01-01 00:00:01 +0000 UTC``; ``.Format`` and friends callable)."""
+    seconds = to_float(v)
+    if math.isnan(seconds) or math.isinf(seconds):
+        return humanize_timestamp(seconds)
+    humanize_timestamp(seconds)  # raises Prometheus' overflow error
+    return GoTime(seconds)
+
+
+def _link(expr: str, tab: int) -> str:
+    """strutil.GraphLinkForExpression / TableLinkForExpression: a relative link, no external_url path."""
+    return f"/graph?g0.expr={urllib.parse.quote_plus(expr, safe='')}&g0.tab={tab}"
