@@ -8,6 +8,8 @@ from typing import Any
 
 import promql_parser
 
+from opsverify.promql.byteescapes import rewrite_byte_escapes
+
 _CHILDREN = ("expr", "lhs", "rhs", "param", "vector_selector")
 
 
@@ -82,6 +84,6 @@ def _query_literals(text: str) -> list[str | None]:
 def parse_expr(text: str) -> Any:
     """Parse PromQL with promql_parser; raise ValueError with the parser's message."""
     try:
-        return promql_parser.parse(text)
+        return promql_parser.parse(rewrite_byte_escapes(text))
     except Exception as exc:  # promql_parser raises its own (untyped) error
         raise ValueError(str(exc)) from None

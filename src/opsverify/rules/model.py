@@ -15,8 +15,11 @@ from opsverify.yamlsrc import load as _load_yaml
 from .deps import parse_expr
 from .template import check_alert_text
 
-_LABEL = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
-_METRIC = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
+
+def valid_name(name: str) -> bool:
+    """Prometheus 3 (UTF-8 name validation, promtool 3's default): any non-empty valid UTF-8 text is a label or
+    metric name (``bad-label``, ``my.metric``); Prometheus 2 wanted ``[a-zA-Z_][a-zA-Z0-9_]*``."""
+    return bool(name) and not any(0xD800 <= ord(c) <= 0xDFFF for c in name)
 
 
 @dataclass
@@ -222,17 +225,17 @@ class _Validator:
                 raise self.fail(at(key), f"{where}: invalid field '{key}' in recording rule")
         if r.annotations:
             raise self.fail(at("annotations"), f"{where}: invalid field 'annotations' in recording rule")
-        if not _METRIC.match(str(r.record)):
+        if not valid_name(str(r.record)):
             raise self.fail(at("record"), f"{where}: invalid recording rule name: {r.record}")
 
     def check_labels(self, labels: dict[str, str], r: RuleSpec, where: str, at: Any) -> None:
         for name, value in labels.items():
-            if not _LABEL.match(name) or name == "__name__":
+            if not valid_name(name) or name == "__name__":
                 raise self.fail(at("labels"), f"{where}.labels: invalid label name: {name}")
             if r.alert:
                 self.check_template(value, f"label {name!r}", str(r.alert), where, at("labels"))
         for name, value in r.annotations.items():
-            if not _LABEL.match(name):
+            if not valid_name(name):
                 raise self.fail(at("annotations"), f"{where}.annotations: invalid annotation name: {name}")
             self.check_template(value, f"annotation {name!r}", str(r.alert), where, at("annotations"))
 

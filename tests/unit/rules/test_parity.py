@@ -94,3 +94,8 @@ def test_junit_carries_coverage(tmp_path: Path) -> None:
 def test_template_functions_of_prometheus_3() -> None:
     code, text = run("templates.test.yml")
     assert (code, text.splitlines()[1]) == (0, "  SUCCESS"), text
+
+
+def test_utf8_names_as_prometheus_3() -> None:
+    code, text = run("utf8.test.yml")
+    assert (code, text.splitlines()[1]) == (0, "  SUCCESS"), text

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from opsverify.promql.byteescapes import has_invalid_utf8
 from opsverify.promql.functions.elementwise import go_max, go_min
 from opsverify.promql.model import NAME, Grid, Row, ScalarData, StringData, Value, VectorData, merge_rows, with_label
 from opsverify.promql.regex import GoRegex, expand
@@ -17,7 +18,6 @@ if TYPE_CHECKING:
     from opsverify.promql.engine import Evaluator
 
 Handler = Callable[["Evaluator", Any, Grid], Value]
-_LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 
 
 def _str(ev: Evaluator, node: Any, grid: Grid) -> str:
@@ -28,7 +28,8 @@ def _str(ev: Evaluator, node: Any, grid: Grid) -> str:
 
 
 def _valid_label(name: str) -> bool:
-    return bool(name) and (bool(_LABEL_NAME.match(name)) or name.isprintable())
+    """Prometheus 3 (UTF-8 names): non-empty valid UTF-8."""
+    return bool(name) and not has_invalid_utf8(name)
 
 
 def go_expand(rx: GoRegex, template: str, match: Any) -> str:
