@@ -24,10 +24,7 @@ EXIT_USAGE = 2
 
 def handle(args: argparse.Namespace) -> int:
     if args.action == "lint":
-        from .lint.cli import lint_main
-
-        severities = [s.strip() for s in args.severities.split(",")] if args.severities else None
-        return lint_main(args.files, disabled=set(args.disable), severities=severities)
+        return _lint(args)
     return main(
         args.files,
         run=args.run,
@@ -39,6 +36,28 @@ def handle(args: argparse.Namespace) -> int:
         stop_on_bad_file=args.stop_on_bad_file,
         coverage=args.coverage or args.min_coverage is not None,
         min_coverage=args.min_coverage,
+    )
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from opsverify.durations import parse_duration
+
+    from .lint.cli import lint_main
+
+    def items(text: str | None) -> list[str] | None:
+        return [s.strip() for s in text.split(",") if s.strip()] if text is not None else None
+
+    try:
+        scrape_ms = round(parse_duration(args.scrape_interval) * 1000)
+    except ValueError:
+        print(f"opsverify rules lint: --scrape-interval: bad duration {args.scrape_interval!r}", file=sys.stderr)
+        return EXIT_USAGE
+    return lint_main(
+        args.files,
+        disabled={d.strip() for item in args.disable for d in item.split(",")},
+        severities=items(args.severities),
+        annotations=items(args.annotations),
+        scrape_interval_ms=scrape_ms,
     )
 
 

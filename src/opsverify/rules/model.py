@@ -62,6 +62,7 @@ class Rule:
     file: str
     line: int
     parsed: Any = None
+    key_lines: dict[str, int] = field(default_factory=dict)  # line of each key of the rule (expr, labels, ...)
 
 
 @dataclass
@@ -205,6 +206,7 @@ class _Validator:
             self.filename,
             line,
             parsed,
+            {str(k): raw.line_of(k) for k in raw},
         )
 
     def check_kind_and_expr(self, r: RuleSpec, where: str, line: int, expr_line: int) -> Any:

@@ -27,4 +27,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--coverage", action="store_true", help="print which rules no test case covers")
     parser.add_argument("--min-coverage", type=float, help="fail (exit 1) when rule coverage is below this percent")
     parser.add_argument("--disable", action="append", default=[], help="lint: skip this check id (repeatable)")
-    parser.add_argument("--severities", help="lint: allowed severity label values, comma-separated")
+    parser.add_argument(
+        "--severities", help="lint: allowed severity label values, comma-separated (default: critical,warning,info)"
+    )
+    parser.add_argument(
+        "--annotations", help="lint: required alert annotations, comma-separated (default: summary,description)"
+    )
+    parser.add_argument("--scrape-interval", default="1m", help="lint: the targets' scrape interval (default 1m)")
