@@ -34,7 +34,7 @@ def handle(args: argparse.Namespace) -> int:
         debug=args.debug,
         ignore_unknown_fields=args.ignore_unknown_fields,
         stop_on_bad_file=args.stop_on_bad_file,
-        coverage=args.coverage or args.min_coverage is not None,
+        coverage=args.coverage,
         min_coverage=args.min_coverage,
     )
 
@@ -176,7 +176,7 @@ def main(
         )
         report.append((path, results, fatal, time.perf_counter() - started))
         ok, bad = ok and passed, bad or bool(fatal)
-    percent = coverage_report(paths, out, ignore_unknown_fields) if coverage else None
+    percent = coverage_report(paths, out, ignore_unknown_fields) if coverage or min_coverage is not None else None
     if junit:
         write_junit(junit, report, percent)
     if percent is not None and min_coverage is not None and percent < min_coverage:
