@@ -14,6 +14,7 @@ from ._promql import PromQLError
 from .compare import (
     AlertView,
     SampleView,
+    alerts_match,
     alerts_str,
     go_duration,
     indent_lines,
@@ -114,7 +115,18 @@ class TestFileRunner:
             return res
         firing = outcome.snapshots.get(ts, {}).get(case.alertname, [])
         res.got = sorted(AlertView.of(a.labels, session.annotations(a, rule.annotations)) for a, rule in firing)
-        res.passed = res.expected == res.got
+        subset = [e.exp_labels_match == "subset" for e in case.exp_alerts]
+        if any(subset):
+            pairs = [
+                (
+                    AlertView.of({**e.exp_labels, "alertname": case.alertname}, e.exp_annotations),
+                    e.exp_labels_match == "subset",
+                )
+                for e in case.exp_alerts
+            ]
+            res.passed = alerts_match(pairs, res.got)
+        else:
+            res.passed = res.expected == res.got
         if not res.passed:
             name = f"    name: {tg.name},\n" if tg.name else ""
             when = eval_time_text(res.eval_ms)

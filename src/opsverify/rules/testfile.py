@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from opsverify.errors import SourceError
 from opsverify.schema import Converter, Duration
@@ -28,6 +28,8 @@ class InputSeries:
 class ExpAlert:
     exp_labels: dict[str, str] = field(default_factory=dict)
     exp_annotations: dict[str, str] = field(default_factory=dict)
+    # opsverify extension (promtool refuses the key): "subset" matches an alert carrying at least these
+    exp_labels_match: Literal["exact", "subset"] = "exact"
 
 
 @dataclass

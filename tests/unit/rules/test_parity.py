@@ -99,3 +99,16 @@ def test_template_functions_of_prometheus_3() -> None:
 def test_utf8_names_as_prometheus_3() -> None:
     code, text = run("utf8.test.yml")
     assert (code, text.splitlines()[1]) == (0, "  SUCCESS"), text
+
+
+def test_subset_match_extension(tmp_path: Path) -> None:
+    assert run("subset.test.yml")[0] == 0
+    text = (PARITY / "subset.test.yml").read_text()
+    (tmp_path / "subset.rules.yml").write_text((PARITY / "subset.rules.yml").read_text())
+    for broken in (text.replace("{instance: b}", "{instance: a}"), text.replace("summary: a down", "summary: b down")):
+        (tmp_path / "t.yml").write_text(broken)
+        assert main([str(tmp_path / "t.yml")], out=io.StringIO()) == 1  # both must match distinct alerts
+    (tmp_path / "t.yml").write_text(text.replace("    exp_labels_match: subset", "    exp_labels_match: partial", 1))
+    out = io.StringIO()
+    assert main([str(tmp_path / "t.yml")], out=out) == 4
+    assert "exp_labels_match: 'partial' is not one of 'exact', 'subset'" in out.getvalue()
