@@ -4,6 +4,7 @@ alert's state history (from the ``ALERTS`` series the evaluation wrote), so a pe
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from typing import TYPE_CHECKING, TextIO
 
 from ._promql import Engine, PromQLError, RangeResult
@@ -19,11 +20,33 @@ STEPS_BEFORE = 4  # evaluations shown before the rule's `for` window
 
 
 def debug_group(runner: TestFileRunner, index: int, result: GroupResult, out: TextIO) -> None:
-    """Print the view of every failing alert case of one test group."""
+    """Print the view of every failing alert case of one test group, then promtool's dump of all data."""
     for case in result.cases:
         if case.kind == "alert" and case.passed is False:
             for line in alert_view(runner, index, result, case):
                 print(f"DEBUG: {line}", file=out)
+    if result.session is not None:
+        dump_all(runner, index, result.session.engine, out)
+
+
+def dump_all(runner: TestFileRunner, index: int, engine: Engine, out: TextIO) -> None:
+    """promtool --debug: every series (input and rule output) over the test group's span, as promql.Matrix prints."""
+    tg = runner.file.tests[index]
+    times = [c.eval_time for c in tg.alert_rule_test] + [c.eval_time for c in tg.promql_expr_test]
+    seconds = int(max(times, default=0) or 0) + 1  # rounded up to the next whole second, as promtool does
+    expr = f'{{__name__=~".+"}}[{seconds}s]'
+    try:
+        result = engine.instant(expr, tg.start_ms + seconds * 1000)
+    except PromQLError as exc:
+        print(f"DEBUG: Failed querying, expr: {expr!r}, err: {exc}", file=out)
+        return
+    print(f"DEBUG: Dump of all data (input_series and rules) at {eval_time_text(seconds * 1000)}:", file=out)
+    if isinstance(result, RangeResult):
+        blocks = []
+        for series in result.series:
+            points = "\n".join(f"{_plain(v)} @[{t}]" for t, v in series.points)
+            blocks.append(f"{labels_str(tuple(sorted(series.labels.items())))} =>\n{points}")
+        print("\n".join(blocks), file=out)
 
 
 def alert_view(runner: TestFileRunner, index: int, result: GroupResult, case: CaseResult) -> list[str]:
@@ -78,6 +101,13 @@ def _series_lines(
         since = f"  ({shown} since {eval_time_text(series.points[0][0] - start)})" if shown else ""
         lines.append(f"{indent}{name}{labels_str(tuple(sorted(labels.items())))}: {points}{since}")
     return lines
+
+
+def _plain(v: float) -> str:
+    """strconv.FormatFloat(v, 'f', -1, 64)."""
+    if math.isnan(v) or math.isinf(v):
+        return "NaN" if math.isnan(v) else ("+Inf" if v > 0 else "-Inf")
+    return format(Decimal(repr(v)).normalize(), "f")
 
 
 def _value(v: float) -> str:

@@ -75,6 +75,9 @@ def test_debug_shows_inputs_and_alert_states(capsys: Any) -> None:
     assert 'DEBUG:     up{job="api"}: 0s=1 1m=1 2m=0\n' in err
     assert 'DEBUG:     ALERTS{alertname="Down", job="api"}: 2m=pending  (pending since 2m)\n' in err
     assert "DEBUG: Test late finished, took " in err
+    dump = 'DEBUG: Dump of all data (input_series and rules) at 2m1s:\n{__name__="ALERTS", alertname="Down", alertstate="pending", job="api"} =>\n1 @[120000]\n'
+    assert dump in err
+    assert '{__name__="up", job="api"} =>\n1 @[60000]\n0 @[120000]\n' in err  # left-open: the 0s sample is out
 
 
 @pytest.mark.parametrize("flag", ["--diff", "--debug", "--ignore-unknown-fields"])
