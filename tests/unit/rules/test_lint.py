@@ -126,3 +126,15 @@ def test_label_flow(expr: str, can: list[str], cannot: list[str]) -> None:
     labels = result_labels(promql_parser.parse(expr))
     assert all(labels.can_have(n) for n in can), labels
     assert not any(labels.can_have(n) for n in cannot), labels
+
+
+def test_command_line_options(capsys: pytest.CaptureFixture[str]) -> None:
+    from opsverify import cli
+
+    args = ["rules", "lint", str(BAD), "--disable", "alerts/for,rule/duplicate", "--scrape-interval", "5s"]
+    assert cli.main([*args, "--severities", "page,critical,warning,info"]) == 1
+    out = capsys.readouterr().out
+    assert "alerts/for" not in out and "rule/duplicate" not in out and "promql/rate-range" not in out
+    assert "severity 'page'" not in out and "alert NoSeverity has no severity label" in out
+    assert cli.main(["rules", "lint", str(BAD), "--disable", "alerts/nope"]) == 2
+    assert "unknown check id(s): alerts/nope" in capsys.readouterr().err
