@@ -20,7 +20,7 @@ def referenced_names(node: Any) -> set[str] | None:
     while stack:
         n = stack.pop()
         if isinstance(n, promql_parser.VectorSelector):
-            name = _selector_name(n)
+            name = selector_name(n)
             if name is None:
                 return None
             names.add(name)
@@ -35,7 +35,7 @@ def referenced_names(node: Any) -> set[str] | None:
     return names
 
 
-def _selector_name(sel: Any) -> str | None:
+def selector_name(sel: Any) -> str | None:
     if sel.name:
         return str(sel.name)
     if getattr(sel.matchers, "or_matchers", None):
@@ -51,7 +51,7 @@ def template_reads(texts: Iterable[str]) -> set[str] | None:
     at run time (``printf ... | query``) and could read anything."""
     names: set[str] = set()
     for text in texts:
-        for literal in _query_literals(text) if "{{" in text else []:
+        for literal in query_literals(text) if "{{" in text else []:
             if literal is None:
                 return None
             try:
@@ -64,7 +64,7 @@ def template_reads(texts: Iterable[str]) -> set[str] | None:
     return names
 
 
-def _query_literals(text: str) -> list[str | None]:
+def query_literals(text: str) -> list[str | None]:
     """The argument of every ``query`` call in a template: its text when a literal, None when computed."""
     from .template.errors import TemplateError
     from .template.lexer import Lexer

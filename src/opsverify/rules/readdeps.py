@@ -16,7 +16,7 @@ import promql_parser
 
 from opsverify.promql.regex import RegexError, prometheus_matcher
 
-from .deps import _query_literals, _selector_name
+from .deps import query_literals, selector_name
 from .model import Rule
 
 _ALERT_SERIES = ("ALERTS", "ALERTS_FOR_STATE")
@@ -43,7 +43,7 @@ def rule_selectors(rule: Rule) -> list[Any] | None:
     """The selectors a rule's expression and its templates' ``query`` calls use; None: anything (computed query)."""
     found = list(selectors(rule.parsed))
     for text in [*rule.labels.values(), *rule.annotations.values()]:
-        for literal in _query_literals(text) if "{{" in text else []:
+        for literal in query_literals(text) if "{{" in text else []:
             if literal is None:
                 return None
             try:
@@ -67,7 +67,7 @@ def read_edges(rules: Sequence[Rule]) -> list[set[int]]:
         sels = rule_selectors(rule)
         deps: set[int] = set()
         for sel in sels if sels is not None else [None]:
-            name = _selector_name(sel) if sel is not None else None
+            name = selector_name(sel) if sel is not None else None
             if name is None:
                 deps = everything
                 break

@@ -36,7 +36,7 @@ def planted() -> set[tuple[str, int, str]]:
 
 def test_finds_every_planted_problem_and_nothing_else() -> None:
     expected = planted()
-    assert len(expected) == 14
+    assert len(expected) == 15
     assert findings(BAD) == expected
 
 
@@ -84,7 +84,7 @@ def test_cli_prints_file_line_severity_id_and_exits_1(capsys: pytest.CaptureFixt
     assert (
         f"{BAD}:15: warning alerts/for: alert NoFor has no `for`: one evaluation over the threshold fires it" in lines
     )
-    assert lines[-1] == "14 finding(s): 12 warning/error, 2 info"
+    assert lines[-1] == "15 finding(s): 13 warning/error, 2 info"
     only_info = io.StringIO()
     everything_but_info = {
         "alerts/for",

@@ -43,6 +43,8 @@ def disabled_checks(lines: list[str], first: int, last: int) -> set[str]:
     start = first - 1
     while start - 1 >= 0 and lines[start - 1].strip().startswith("#"):
         start -= 1
+    while last > first and (not lines[last - 1].strip() or lines[last - 1].lstrip().startswith("#")):
+        last -= 1  # comment lines right above the next rule belong to that rule
     found: set[str] = set()
     for text in lines[start:last]:
         m = _DISABLE.search(text)
