@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-import json
 import math
 from dataclasses import dataclass
 
@@ -132,11 +130,11 @@ def go_duration(ms: int) -> str:
 
 def json_diff(expected: list[AlertView], got: list[AlertView]) -> str:
     """promtool --diff: expected and got alerts as JSON (an empty side as one empty alert, as promtool does),
-    the whole document with removed lines marked ``-`` and added lines ``+``."""
+    merged as github.com/nsf/jsondiff prints them."""
+    from .jsondiff import compare
 
-    def doc(alerts: list[AlertView]) -> list[str]:
+    def doc(alerts: list[AlertView]) -> list[dict[str, dict[str, str]]]:
         items = [{"Labels": dict(a.labels), "Annotations": dict(a.annotations)} for a in alerts]
-        return json.dumps(items or [{"Labels": {}, "Annotations": {}}], indent=4, ensure_ascii=False).splitlines()
+        return items or [{"Labels": {}, "Annotations": {}}]
 
-    lines = difflib.ndiff(doc(expected), doc(got))
-    return "\n".join(line for line in lines if not line.startswith("? "))
+    return compare(doc(expected), doc(got))

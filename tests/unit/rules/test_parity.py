@@ -63,9 +63,19 @@ def test_diff_shows_expected_and_got_as_json() -> None:
     code, text = run("failing.test.yml", diff=True)
     assert code == 1
     assert "    alertname: Down, time: 2m, \n        diff: " in text
-    assert '-             "since": "0 at 120"' in text
-    assert '+         "Labels": {},' in text  # nothing fired: promtool diffs against one empty alert
+    red, reset = "\x1b[0;31m", "\x1b[0m"  # nothing fired: promtool diffs against one empty alert
+    assert f'{red}"since": "0 at 120"{reset}\n' in text
+    assert f'{red}"alertname": "Down"{reset},\n' in text
     assert "exp:" not in text
+
+
+def test_jsondiff_layout() -> None:
+    from opsverify.rules.jsondiff import compare
+
+    got = compare({"a": "1", "b": "2"}, {"a": "1", "b": "3", "c": "4"})
+    assert got == '{\n    "a": "1",\n    "b": \x1b[0;33m"2" => "3"\x1b[0m,\n    \x1b[0;32m"c": "4"\x1b[0m\n}'
+    assert compare([], []) == "[]"
+    assert compare(["x"], []) == '[\n    \x1b[0;31m"x"\x1b[0m\n]'
 
 
 def test_debug_shows_inputs_and_alert_states(capsys: Any) -> None:
