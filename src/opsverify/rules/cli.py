@@ -19,7 +19,7 @@ from .runner import GroupResult, TestFileRunner, load_runner
 from .session import LOOKBACK_MS, PROMETHEUS2_LOOKBACK_MS
 
 EXIT_BAD_FILE = 4
-EXIT_USAGE = 2
+EXIT_USAGE = 4  # as opsverify's other commands: bad input
 
 
 def handle(args: argparse.Namespace) -> int:

@@ -54,8 +54,8 @@ def test_run_given_twice_selects_either() -> None:
     assert run("run.test.yml", run="alpha")[0] == 0
 
 
-def test_bad_run_regex_is_a_usage_error(capsys: Any) -> None:
-    assert run("run.test.yml", run=["(a"])[0] == 2
+def test_bad_run_regex_is_bad_input(capsys: Any) -> None:
+    assert run("run.test.yml", run=["(a"])[0] == 4
     assert "--run: error parsing regexp: missing closing )" in capsys.readouterr().err
 
 

@@ -76,7 +76,7 @@ def lint_main(
             f"opsverify rules lint: unknown check id(s): {', '.join(unknown)} (known: {', '.join(CHECKS)})",
             file=sys.stderr,
         )
-        return 2
+        return EXIT_BAD_FILE  # bad input, as opsverify's other commands
     opts = Options(scrape_interval_ms=scrape_interval_ms)
     if severities is not None:
         opts.severities = severities
