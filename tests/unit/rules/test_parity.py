@@ -125,3 +125,11 @@ def test_subset_match_extension(tmp_path: Path) -> None:
     out = io.StringIO()
     assert main([str(tmp_path / "t.yml")], out=out) == 4
     assert "exp_labels_match: 'partial' is not one of 'exact', 'subset'" in out.getvalue()
+
+
+def test_go_regex_semantics_agree_with_promtool() -> None:
+    from rules_peers import run_promtool
+
+    assert run("re2.test.yml")[0] == 0
+    peer = run_promtool("test", "rules", str(PARITY / "re2.test.yml"))
+    assert peer.returncode == 0, peer.stdout + peer.stderr
