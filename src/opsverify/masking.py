@@ -76,6 +76,11 @@ class Masker:
     def __len__(self) -> int:
         return len(self._secrets)
 
+    def known(self) -> list[str]:
+        """Every registered secret (to hand to another process of the same run, never to print)."""
+        with self._lock:
+            return list(self._secrets)
+
 
 def spellings(secret: str) -> set[str]:
     """Every form of ``secret`` a report may hold: raw, JSON-, HTML-, URL-escaped (and combinations), base64."""

@@ -17,7 +17,7 @@ import difflib
 import functools
 import types
 import typing
-from typing import Any, Literal, TypeVar, Union, cast, get_args, get_origin
+from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
 from .durations import parse_duration
 from .errors import SourceError
@@ -30,6 +30,13 @@ class Duration(float):
 
 T = TypeVar("T")
 _NONE = type(None)
+
+
+@functools.cache
+def _model(cls: type[Any]) -> tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]:
+    """A dataclass's resolved field types and its fields by YAML key, once per class (not once per entry)."""
+    fields = {f.metadata.get("key", f.name): f for f in dataclasses.fields(cls) if f.init}
+    return typing.get_type_hints(cls), fields
 
 
 class Converter:
@@ -64,7 +71,7 @@ class Converter:
     def dataclass(self, value: Any, cls: type[T], path: str, line: int) -> T:
         if not isinstance(value, dict):
             raise self.fail(line, path, f"expected a mapping, got {_describe(value)}")
-        hints, fields = _model(cast(type, cls))
+        hints, fields = _model(cls)  # type: ignore[arg-type]
         for key in value:
             if key not in fields:
                 raise self.fail(_key_line(value, key, line), path, _unknown_key(key, list(fields)))
@@ -178,13 +185,6 @@ class Converter:
             except ValueError as exc:
                 raise self.fail(line, path, str(exc)) from None
         raise self.fail(line, path, f"expected a duration like 5s or 1h30m, got {_describe(value)}")
-
-
-@functools.cache
-def _model(cls: type) -> tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]:
-    """A model's resolved type hints and its fields by YAML key, once per class (resolving hints is slow)."""
-    hints = typing.get_type_hints(cls)
-    return hints, {f.metadata.get("key", f.name): f for f in dataclasses.fields(cls) if f.init}
 
 
 def _range_problem(key: str, value: Any) -> str | None:

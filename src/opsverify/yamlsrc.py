@@ -174,10 +174,14 @@ def loads(text: str, filename: str = "<string>", *, go_text: bool = False, limit
     """
     limits = limits or Limits()
     _check_size(text, filename, limits)
+    bad = yaml.reader.Reader.NON_PRINTABLE.search(text)  # libyaml lets some through; PyYAML's reader does not
+    if bad is not None:
+        exc = yaml.reader.ReaderError(filename, bad.start(), ord(bad.group()), "unicode", "special characters")
+        raise _syntax_error(exc, text, filename)
     _check_shape(text, filename, limits)
     try:
         loader = _LOADERS[go_text](text)
-    except yaml.YAMLError as exc:  # the reader rejects control characters here
+    except yaml.YAMLError as exc:
         raise _syntax_error(exc, text, filename) from None
     loader.filename = filename
     try:

@@ -1,4 +1,6 @@
-"""The one place docker SDK errors become ours. Every call has a timeout (the client's)."""
+"""The one place docker SDK errors become ours. Every call has a timeout (the client's).
+
+The SDK (and requests under it) is imported on first use: a run without container checks never loads it."""
 
 from __future__ import annotations
 
@@ -9,11 +11,6 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-
-import docker
-import docker.errors
-import requests.exceptions
-import urllib3.exceptions
 
 from ..errors import OpsverifyError
 
@@ -29,6 +26,9 @@ class NotFound(OpsverifyError):
 @contextlib.contextmanager
 def docker_errors(what: str) -> Iterator[None]:
     """Map docker/requests exceptions raised while doing ``what`` to NotFound / DockerUnavailable."""
+    import docker.errors
+    import requests.exceptions
+
     try:
         yield
     except docker.errors.NotFound:
@@ -53,6 +53,8 @@ _lock = threading.Lock()
 
 def client(timeout: float = 10.0, pool: int = 64) -> Any:
     """A shared DockerClient from the environment (DOCKER_HOST, or the local socket), built on first use."""
+    import docker
+
     key = (timeout, pool)
     with _lock:
         if key not in _clients:
@@ -117,6 +119,8 @@ def _exec_once(name: str, argv: list[str], timeout: float, deadline: float, atte
 
 def _read_frames(raw: Any, deadline: float) -> tuple[bytes, bool]:
     """Payloads of the multiplexed stream until the engine closes it; (output so far, True) if time ran out."""
+    import urllib3.exceptions
+
     out = bytearray()
     try:
         while time.monotonic() < deadline:

@@ -4,9 +4,16 @@ retention and TSDB size as planned, the last reload worked, config and rule file
 import pytest
 
 from opsverify.inventory.prometheus import PrometheusEntry
-from opsverify.probes import prometheus, prometheus_deadalerts, prometheus_promtool, prometheus_queries
+from opsverify.probes import (
+    prometheus,
+    prometheus_deadalerts,
+    prometheus_lint,
+    prometheus_promtool,
+    prometheus_queries,
+)
 from opsverify.probes.prometheus import PrometheusFacts
 from opsverify.probes.prometheus_deadalerts import DeadAlertFacts
+from opsverify.probes.prometheus_lint import LintFacts
 from opsverify.probes.prometheus_promtool import ValidationFacts
 from opsverify.probes.prometheus_queries import QueryFacts
 from opsverify.verdict import expect
@@ -85,3 +92,8 @@ def test_prometheus_alert_rules_loaded(target: PrometheusEntry, facts: Prometheu
 @pytest.mark.opsverify("prometheus", severity="warning", where=lambda t: t.scrape_interval is not None)
 def test_prometheus_scrape_interval(target: PrometheusEntry, facts: PrometheusFacts) -> None:
     expect(prometheus_queries.scrape_interval(target, facts))
+
+
+@pytest.mark.opsverify("prometheus", probe="lint", severity="warning", where=lambda t: t.lint)
+def test_prometheus_rules_lint(target: PrometheusEntry, facts: LintFacts) -> None:
+    expect(prometheus_lint.rules_lint_clean(target, facts))

@@ -14,7 +14,8 @@ import pytest
 from ..errors import InventoryError
 from ..paths import checks_dir
 from ..run import RunState
-from . import options
+from . import options, xdist
+from .hosts import InventoryHosts
 from .items import Checks
 from .outcomes import Outcomes
 
@@ -36,12 +37,14 @@ def pytest_configure(config: pytest.Config) -> None:
     except InventoryError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[STATE] = state
+    xdist.wire(config, state)
     _add_check_paths(config, state)
     from .report import ReportHooks
 
     config.pluginmanager.register(Checks(state), "opsverify-checks")
     config.pluginmanager.register(Outcomes(state), "opsverify-outcomes")
     config.pluginmanager.register(ReportHooks(state), "opsverify-report")
+    config.pluginmanager.register(InventoryHosts(state), "opsverify-testinfra-hosts")
 
 
 def _add_check_paths(config: pytest.Config, state: RunState) -> None:

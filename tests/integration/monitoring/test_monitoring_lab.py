@@ -28,8 +28,8 @@ from opsverify.probes import (
 from opsverify.registry import kind as kind_named
 from opsverify.schema import Duration
 
-REPO = Path(__file__).resolve().parents[3]
 LAB_INVENTORY = default_inventory("lab")
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
@@ -210,10 +210,12 @@ def test_checks_suite_passes_on_the_healthy_stack(lab_stack):
         "checks/test_http.py",
     ]
     cmd = [sys.executable, "-m", "pytest", *files, f"--inventory={LAB_INVENTORY}", "-p", "no:cacheprovider", "-q"]
-    strict = subprocess.run([*cmd, "--fail-on=warning"], cwd=REPO, capture_output=True, text=True, timeout=300)
+    strict = subprocess.run(
+        [*cmd, "--opsverify-fail-on=warning"], cwd=REPO, capture_output=True, text=True, timeout=300
+    )
     assert strict.returncode == 0, strict.stdout[-3000:]
     assert "failed (by severity: info " in strict.stdout
-    every = subprocess.run([*cmd, "--fail-on=info"], cwd=REPO, capture_output=True, text=True, timeout=300)
+    every = subprocess.run([*cmd, "--opsverify-fail-on=info"], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert every.returncode == 1
 
 
