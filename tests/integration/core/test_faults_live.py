@@ -198,3 +198,18 @@ def test_named_volumes_exist_are_mounted_and_stay_within_budget():
             assert containers_depth.volumes(entry, containers_depth.gather(entry, 10.0)).ok
     finally:
         subprocess.run(["docker", "volume", "rm", "-f", volume], capture_output=True, timeout=30)
+
+
+def test_a_prometheus_api_trickling_its_headers_fails_within_the_timeout():
+    from opsverify.inventory.prometheus import PrometheusEntry
+    from opsverify.probes import prometheus
+
+    with trickler(1.0) as url:
+        entry = PrometheusEntry(name="prom", url=url)
+        started = time.monotonic()
+        facts = prometheus.gather(entry, 2.0)
+        took = time.monotonic() - started
+    assert prometheus.healthy(entry, facts).message == (
+        f"prom: {url}: no complete answer within 2s (still sending when the time for the whole exchange was up)"
+    )
+    assert took < 2.0 + SLACK
