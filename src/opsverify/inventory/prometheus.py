@@ -53,7 +53,7 @@ class PrometheusEntry(Server):
     dead_alerts: bool = True  # every selector of every alerting rule must match a series
     lint: bool = False  # `opsverify rules lint` on the rule files, as a check (warning and error findings fail it)
     dead_alert_window: Duration = Duration(3600.0)  # how far back a series counts as existing
-    eventually: Eventually | None = None  # post-deploy: wait for healthy, ready and every target up
+    eventually: Eventually | None = None  # post-deploy: wait for healthy, ready, targets up, queries holding
     queries: list[PromQuery] = field(default_factory=list)  # live PromQL assertions
     alerts: list[str] = field(default_factory=list)  # alerting rules that must be loaded, by name
     scrape_interval: Duration | None = None  # the global scrape_interval must be this

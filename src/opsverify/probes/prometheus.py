@@ -255,7 +255,7 @@ def up(entry: PrometheusEntry, facts: PrometheusFacts) -> bool:
 def _queries(entry: PrometheusEntry, ctx: Context) -> object:
     from . import prometheus_queries
 
-    return prometheus_queries.gather(entry, ctx.timeout_for(entry))
+    return prometheus_queries.gather_entry(entry, ctx.timeout_for(entry))
 
 
 KIND: Kind[PrometheusEntry] = Kind(

@@ -15,6 +15,7 @@ from ..adapters.jsonapi import Answer, JsonApi, api_error
 from ..durations import format_duration, parse_duration
 from ..inventory.prometheus import PrometheusEntry, PromQuery
 from ..verdict import Verdict, shorten
+from .eventually import poll, waits
 from .prometheus import PrometheusFacts, data
 
 _OPS = {"==": operator.eq, "!=": operator.ne, ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
@@ -26,6 +27,8 @@ class QueryFacts:
     url: str
     error: str | None = None  # the server does not answer at all
     answers: dict[str, Answer] = field(default_factory=dict)  # expr -> /api/v1/query answer
+    attempts: int = 1  # with `eventually`: rounds of queries
+    polled: float = 0.0
 
 
 def gather(entry: PrometheusEntry, timeout: float, transport: httpx.BaseTransport | None = None) -> QueryFacts:
@@ -40,6 +43,12 @@ def gather(entry: PrometheusEntry, timeout: float, transport: httpx.BaseTranspor
     return facts
 
 
+def gather_entry(entry: PrometheusEntry, timeout: float) -> QueryFacts:
+    """:func:`gather`, again until every query holds with the entry's ``eventually`` (fresh servers have no data)."""
+    return poll(lambda: gather(entry, timeout), lambda f: queries_hold(entry, f).ok, entry.eventually)
+
+
+@waits
 def queries_hold(entry: PrometheusEntry, facts: QueryFacts) -> Verdict:
     if facts.error:
         return Verdict.failed(entry.name, facts.error)
