@@ -122,11 +122,8 @@ def _variables(
     if env_name is not None:
         if env_name not in envs:
             known = ", ".join(sorted(envs)) or "none defined"
-            raise InventoryError(
-                filename,
-                raw.line_of("environments") if envs else 0,
-                f"unknown environment {env_name!r} (known: {known})",
-            )
+            where = "environments" if envs or "default_environment" not in raw else "default_environment"
+            raise InventoryError(filename, raw.line_of(where), f"unknown environment {env_name!r} (known: {known})")
         env_vars = (envs[env_name] or {}).get("vars") or {} if isinstance(envs[env_name], dict) else {}
         if not isinstance(env_vars, dict):
             line = envs[env_name].line_of("vars") if hasattr(envs[env_name], "line_of") else 0

@@ -23,10 +23,13 @@ TOKENS = [b":", b"-", b"[", b"]", b"{", b"}", b"&a", b"*a", b"!!python/object:os
           b"\\u0000", "\u202e".encode(), b"\r"]  # fmt: skip
 
 
+VALUES = [b"[]", b"{}", b"~", b"[1, [2]]", b"{a: b}", b'""', b"-1", b"1e999", b"true", b"0s", b"[prod]", b"x" * 300]
+
+
 def _mutate(rng: random.Random, data: bytes) -> bytes:
     lines = data.split(b"\n")
     for _ in range(rng.randint(1, 4)):
-        op = rng.randrange(7)
+        op = rng.randrange(8)
         i = rng.randrange(len(lines)) if lines else 0
         if not lines:
             lines = [b""]
@@ -46,6 +49,9 @@ def _mutate(rng: random.Random, data: bytes) -> bytes:
             lines = lines[: rng.randint(0, len(lines))]
         elif op == 6:
             lines[i] = re.sub(rb"\b\d+\b", rng.choice([b"0", b"-5", b"70000", b"101", b"1.5"]), lines[i], count=1)
+        elif op == 7 and b": " in lines[i]:  # another type where a value was: list, mapping, null, bool, number
+            key = lines[i].split(b": ", 1)[0]
+            lines[i] = key + b": " + rng.choice(VALUES)
     return b"\n".join(lines)
 
 

@@ -39,6 +39,7 @@ CASES: list[tuple[str, bytes, str]] = [
     ),
     ("date not a date", b"waivers:\n  - check: x\n    reason: y\n    expires: soon\n", r":4: waivers\[0\].expires"),
     ("duplicate key", b"version: 1\nname: a\nname: b\n", r":3: duplicate key 'name'"),
+    ("default env, none defined", b"version: 1\ndefault_environment: lab\n", r":2: unknown environment 'lab'"),
 ]
 
 RANGES = [
