@@ -5,8 +5,8 @@ Models are plain dataclasses; field types drive validation: ``str``, ``int``, ``
 order, ``Literal[...]`` and nested dataclasses. A field's YAML key is its name unless ``metadata={"key": "..."}``.
 Unknown keys, wrong types, bad durations and missing fields raise :class:`~opsverify.errors.SourceError`.
 With ``ranges=True`` (the inventory) values are also checked by what their key names: durations are > 0, a
-``*percent*`` is 0-100, a ``port``/``ports`` is 1-65535, so every new key of those kinds is checked without a line of
-its own.
+``*percent*`` is 0-100, a ``port``/``ports`` is 1-65535, ``max_*``/``min_*``/``*_bytes`` counts are >= 0,
+``concurrency`` >= 1, so every new key of those kinds is checked without a line of its own.
 """
 
 from __future__ import annotations
@@ -196,6 +196,10 @@ def _range_problem(key: str, value: Any) -> str | None:
         return f"{value:g} is not a percentage (0-100)"
     if key in ("port", "ports") and not 1 <= value <= 65535:
         return f"{value:g} is not a TCP port (1-65535)"
+    if key.startswith(("max_", "min_")) or key.endswith(("_bytes", "_days", "_length")):
+        return f"must be >= 0, got {value:g}" if value < 0 else None
+    if key in ("concurrency", "workers") and value < 1:
+        return f"must be >= 1, got {value:g}"
     return None
 
 

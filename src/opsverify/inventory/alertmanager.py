@@ -23,7 +23,7 @@ class AlertRoundTrip:
 
     def __post_init__(self) -> None:
         host, _, port = self.listen.rpartition(":")
-        if not host.startswith("127.") or not port.isdigit():
+        if not host.startswith("127.") or not port.isdigit() or not 1 <= int(port) <= 65535:
             raise ValueError(f"test_alert.listen must be 127.x.x.x:PORT (loopback only), got {self.listen!r}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import urllib.parse
 from dataclasses import dataclass
 
 from ..schema import Duration
@@ -14,6 +15,16 @@ class Common:
     severity: SeverityName | None = None
     environments: list[str] | None = None
     description: str = ""
+
+
+def check_url_port(url: str) -> None:
+    """ValueError for a URL whose explicit port is not a TCP port (httpx accepts ``:99999``)."""
+    try:
+        port = urllib.parse.urlsplit(url).port
+    except ValueError as exc:
+        raise ValueError(f"bad url {url!r}: {exc}") from None
+    if port is not None and not 1 <= port <= 65535:
+        raise ValueError(f"bad url {url!r}: port {port} is not a TCP port (1-65535)")
 
 
 def check_regex(pattern: str) -> None:

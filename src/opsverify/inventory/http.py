@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from ..schema import Duration
-from .common import Common, Eventually, check_regex
+from .common import Common, Eventually, check_regex, check_url_port
 
 
 @dataclass(kw_only=True)
@@ -57,6 +57,7 @@ class HttpEntry(Common):
             httpx.URL(self.url).port  # noqa: B018 - validates host and port now, not at check time
         except (httpx.InvalidURL, ValueError) as exc:
             raise ValueError(f"bad url {self.url!r}: {exc}") from None
+        check_url_port(self.url)
         self.method = self.method.upper()
         if self.read_only and self.method != "POST":
             raise ValueError(f"read_only: true is for POST query APIs; {self.method} needs allow_write: true")
