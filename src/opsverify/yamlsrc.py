@@ -196,6 +196,8 @@ def load(path: str | Path, *, go_text: bool = False, limits: Limits | None = Non
     """Read and parse a YAML file; a missing, unreadable, oversized or non-UTF-8 file is a :class:`SourceError` too."""
     p = Path(path)
     limits = limits or Limits()
+    if p.exists() and not p.is_file():  # a FIFO would block the read forever, a folder cannot be read
+        raise SourceError(str(p), 0, "not a regular file")
     try:
         with p.open("rb") as fh:
             data = fh.read(limits.max_bytes + 1)

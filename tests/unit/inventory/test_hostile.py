@@ -99,3 +99,13 @@ def test_valid_references_and_ranges_pass(tmp_path, capsys, monkeypatch):
     )
     code, err, _ = _check(tmp_path, capsys, text.encode())
     assert code == 0, err
+
+
+def test_a_fifo_or_a_folder_is_refused_without_blocking(tmp_path, capsys):
+    import os
+
+    fifo = tmp_path / "inventory.yml"
+    os.mkfifo(fifo)  # nobody writes: reading it would block forever
+    assert main(["inventory", "check", "-i", str(fifo)]) == 4
+    assert main(["inventory", "check", "-i", str(tmp_path)]) == 4
+    assert capsys.readouterr().err.count("not a regular file") == 2
