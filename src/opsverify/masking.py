@@ -28,6 +28,7 @@ SECRET_NAME = re.compile(
 )
 MIN_LENGTH = 4  # shorter values would garble every message; such values fail the secret-strength checks anyway
 MIN_ENCODED = 8  # base64 fragments shorter than this could match ordinary words
+MAX_LEARNT = 1000  # secrets learnt from target output; beyond, compiling the matcher would cost seconds
 # Publicly known defaults are no secret to keep (the secrets checks flag them), and masking "admin" everywhere
 # would garble every message and test id that mentions an admin.
 PUBLIC_DEFAULTS = frozenset(
@@ -41,28 +42,48 @@ def looks_secret(name: str) -> bool:
 
 
 class Masker:
+    """Known secrets, matched in every spelling by one regex, compiled when first needed after a change."""
+
     def __init__(self) -> None:
-        self._secrets: set[str] = set()
+        self._secrets: dict[str, set[str]] = {}  # secret -> its spellings
+        self._learnt = 0  # secrets found by structure in target output (bounded, see MAX_LEARNT)
         self._pattern: re.Pattern[str] | None = None
+        self._dirty = False
         self._lock = threading.Lock()
 
-    def add(self, value: str | None) -> None:
+    def add(self, value: str | None, *, learnt: bool = False) -> None:
+        """Register a secret. ``learnt``: found by structure in target output; those stop being registered after
+        MAX_LEARNT (they are still masked where their structure shows them)."""
         if value is None or len(value.strip()) < MIN_LENGTH or value.strip().lower() in PUBLIC_DEFAULTS:
             return
         with self._lock:
-            if value not in self._secrets:
-                self._secrets.add(value)
-                variants = {v for s in self._secrets for v in spellings(s)}
+            if value in self._secrets or (learnt and self._learnt >= MAX_LEARNT):
+                return
+            self._secrets[value] = spellings(value)
+            self._learnt += learnt
+            self._dirty = True
+
+    def _compiled(self) -> re.Pattern[str] | None:
+        with self._lock:
+            if self._dirty:
+                variants = {v for forms in self._secrets.values() for v in forms}
                 ordered = sorted(variants, key=len, reverse=True)
-                self._pattern = re.compile("|".join(re.escape(s) for s in ordered))
+                self._pattern = re.compile("|".join(re.escape(v) for v in ordered)) if ordered else None
+                self._dirty = False
+            return self._pattern
 
     def mask(self, text: str) -> str:
         """Known secrets in every spelling, then secrets by structure."""
         if not text:
             return text
-        pattern = self._pattern
+        pattern = self._compiled()
         text = pattern.sub(MASK, text) if pattern else text
         return _structural(text, self)
+
+    def learn(self, text: str) -> None:
+        """Register the secrets ``text`` shows by structure, without masking it (cheap: nothing is compiled)."""
+        if text:
+            _structural(text, self)
 
     def mask_document(self, text: str) -> str:
         """Mask a whole written report (HTML, XML, JSON): the same as :meth:`mask`."""
@@ -71,15 +92,17 @@ class Masker:
     def clear(self) -> None:
         with self._lock:
             self._secrets.clear()
+            self._learnt = 0
             self._pattern = None
-
-    def __len__(self) -> int:
-        return len(self._secrets)
+            self._dirty = False
 
     def known(self) -> list[str]:
         """Every registered secret (to hand to another process of the same run, never to print)."""
         with self._lock:
             return list(self._secrets)
+
+    def __len__(self) -> int:
+        return len(self._secrets)
 
 
 def spellings(secret: str) -> set[str]:
@@ -166,7 +189,7 @@ def _replace(match: re.Match[str], group: str, masker: Masker) -> str:
     value = match.group(group)
     if not value or value == MASK:
         return match.group(0)
-    masker.add(value)
+    masker.add(value, learnt=True)
     start, end = match.span(group)
     base = match.start()
     whole = match.group(0)
@@ -182,7 +205,7 @@ def _userinfo(match: re.Match[str], masker: Masker) -> str:
     user, password = match.group("user"), match.group("password")
     if password == MASK:
         return match.group(0)
-    register_credentials(user, password, masker)
+    register_credentials(user, password, masker, learnt=True)
     return f"{user}:{MASK}@"
 
 
@@ -200,7 +223,7 @@ def _learn_basic(credential: str, masker: Masker) -> bool:
         return False
     user, colon, password = decoded.partition(":")
     if colon:
-        register_credentials(user, password, masker)
+        register_credentials(user, password, masker, learnt=True)
     return bool(colon)
 
 
@@ -216,13 +239,13 @@ def _pem(match: re.Match[str]) -> str:
     return f"{match.group('begin')}{MASK}{match.group('end')}"
 
 
-def register_credentials(user: str, password: str, masker: Masker | None = None) -> None:
+def register_credentials(user: str, password: str, masker: Masker | None = None, *, learnt: bool = False) -> None:
     """A user's password, also as it travels in a ``Basic`` header (base64 of ``user:password``)."""
     masker = masker or MASKER
     for secret in {password, urllib.parse.unquote(password)}:
-        masker.add(secret)
+        masker.add(secret, learnt=learnt)
         if len(secret) >= MIN_LENGTH and secret.lower() not in PUBLIC_DEFAULTS:
-            masker.add(base64.b64encode(f"{urllib.parse.unquote(user)}:{secret}".encode()).decode())
+            masker.add(base64.b64encode(f"{urllib.parse.unquote(user)}:{secret}".encode()).decode(), learnt=learnt)
 
 
 def register_url(url: str) -> None:

@@ -172,13 +172,16 @@ def _count(entry: LogEntry, facts: LogFacts, lines: list[str]) -> None:
     ignore = re.compile(entry.ignore) if entry.ignore else None
     facts.lines = len(lines)
     required = re.compile(entry.must_match) if entry.must_match else None
+    kept: list[str] = []
     for line in lines:
         if required and required.search(line):
             facts.required += 1
         if pattern.search(line) and not (ignore and ignore.search(line)):
             facts.count += 1
-            facts.last.append(shorten(masking.scrub(line), 300))
-            del facts.last[:-MAX_KEPT]
+            masking.MASKER.learn(line)  # its secrets are masked wherever they appear, shown or not
+            kept.append(line)
+            del kept[:-MAX_KEPT]
+    facts.last = [shorten(masking.scrub(line), 300) for line in kept]  # masked once everything is learnt
 
 
 def error_rate(entry: LogEntry, facts: LogFacts) -> Verdict:
