@@ -47,7 +47,10 @@ def inspect(conn: Connection, entry: BackupEntry, path: str, openpgp: str | None
             return Archive("OpenPGP data, contents not verified: no key", None, None, "no key (set gpg_home)")
         if how is None:
             return Archive(f"OpenPGP data ({inner.rsplit('/', 1)[-1]} inside, not listed)", None, None, "not listed")
-        return _listed(conn, f"OpenPGP data, {how[0]} inside", _decrypt(entry, path), how[1], how[2])
+        home = q(str(entry.gpg_home))
+        archive = _listed(conn, f"OpenPGP data, {how[0]} inside", _decrypt(entry, path), how[1], how[2])
+        conn.run(f"gpgconf --homedir {home} --kill gpg-agent >/dev/null 2>&1; true")  # leave no agent behind
+        return archive
     how = lister(path)
     if how is not None:
         return _listed(conn, how[0], f"cat {q(path)}", how[1], how[2])
