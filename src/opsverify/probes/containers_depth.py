@@ -4,6 +4,7 @@ the rest gather :class:`DepthFacts` (one stats sample, one ``docker exec`` per c
 
 from __future__ import annotations
 
+import ipaddress
 import operator
 import re
 import shlex
@@ -62,11 +63,34 @@ def gather(entry: ContainerEntry, timeout: float) -> DepthFacts:
         argv = ["/bin/sh", "-c", check.command] if isinstance(check.command, str) else check.command
         facts.execs[command_text(check)] = _exec(entry.name, argv, timeout)
     for target in entry.reaches:
-        host, _, port = target.rpartition(":")
-        seconds = str(max(1, round(timeout)))
-        probe = f"nc -z -w {seconds} {host} {port} 2>/dev/null || nc -w {seconds} {host} {port} </dev/null"
-        facts.reaches[target] = _exec(entry.name, ["/bin/sh", "-c", probe], timeout)
+        facts.reaches[target] = _exec(entry.name, ["/bin/sh", "-c", reach_script(target, timeout)], timeout)
     return facts
+
+
+def reach_script(target: str, timeout: float) -> str:
+    """Open ``host:port`` from inside the container, as the container resolves the name: with nc, else bash's
+    /dev/tcp; on failure, say what the name resolves to inside (getent), unless it is an address already."""
+    host, _, port = target.rpartition(":")
+    h, p, w = shlex.quote(host), shlex.quote(port), str(max(1, round(timeout)))
+    script = (
+        f"if command -v nc >/dev/null 2>&1; then nc -z -w {w} {h} {p} 2>/dev/null || nc -w {w} {h} {p} </dev/null; "
+        f"elif command -v bash >/dev/null 2>&1; then bash -c 'exec 3<>\"/dev/tcp/$0/$1\"' {h} {p}; "
+        "else echo 'neither nc nor bash in the container to open a connection'; exit 127; fi; rc=$?"
+    )
+    if not _is_address(host):
+        script += (
+            f"; if [ $rc -ne 0 ] && command -v getent >/dev/null 2>&1; then a=$(getent hosts {h} | awk '{{print $1; exit}}'); "
+            f'if [ -n "$a" ]; then echo "{host} resolves to $a inside"; else echo "{host} does not resolve inside"; fi; fi'
+        )
+    return script + "; exit $rc"
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def _volumes(entry: ContainerEntry, timeout: float, facts: DepthFacts) -> None:

@@ -213,3 +213,16 @@ def test_a_prometheus_api_trickling_its_headers_fails_within_the_timeout():
         f"prom: {url}: no complete answer within 2s (still sending when the time for the whole exchange was up)"
     )
     assert took < 2.0 + SLACK
+
+
+def test_reaches_resolves_names_as_the_container_sees_them():
+    listen = "while true; do nc -l -p 6379 </dev/null; done & exec sleep 600"
+    options = ("--add-host", "calendar-redis:127.0.0.1")  # a name only the container's /etc/hosts knows
+    with throwaway.container("sh", "-c", listen, options=options) as name:
+        time.sleep(1)
+        entry = ContainerEntry(name=name, reaches=["calendar-redis:6379", "calendar-redis:6380", "nosuch.invalid:1"])
+        verdict = containers_depth.reaches(entry, containers_depth.gather(entry, 5.0))
+    assert not verdict.ok
+    assert "calendar-redis:6379" not in verdict.message, verdict.message  # reached: the container resolved it
+    assert "cannot connect to calendar-redis:6380 from inside" in verdict.message
+    assert "cannot connect to nosuch.invalid:1 from inside" in verdict.message

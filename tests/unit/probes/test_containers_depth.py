@@ -94,3 +94,10 @@ def test_volumes_exist_mounted_and_in_budget():
     assert containers_depth.volumes(entry, facts).message == (
         "db: volume logs does not exist (docker volume ls shows no such name)"
     )
+
+
+def test_reach_script_uses_nc_then_bash_and_explains_names():
+    script = containers_depth.reach_script("calendar-redis:6379", 3.0)
+    assert "nc -z -w 3 calendar-redis 6379" in script and "/dev/tcp/" in script
+    assert 'echo "calendar-redis resolves to $a inside"' in script
+    assert "getent" not in containers_depth.reach_script("127.0.0.1:6379", 3.0)  # an address needs no resolving
