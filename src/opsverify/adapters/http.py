@@ -92,11 +92,13 @@ class Deadline:
     Pass :meth:`trace` as the request's ``trace`` extension: it learns the connection's stream as httpcore opens it.
     """
 
+    GRACE = 0.25  # a silent server meets httpx's own read timeout first, and is reported as a plain timeout
+
     def __init__(self, seconds: float) -> None:
         self.fired = False
         self._stream: Any = None
         self._lock = threading.Lock()
-        self._timer = threading.Timer(max(0.0, seconds), self._fire)
+        self._timer = threading.Timer(max(0.0, seconds) + self.GRACE, self._fire)
         self._timer.daemon = True
         self._timer.start()
 
@@ -131,7 +133,7 @@ class Deadline:
 
 def describe_error(exc: httpx.HTTPError, timeout: float, overran: bool = False) -> str:
     """One line for a failed exchange: what kind of failure, in words (``overran``: a :class:`Deadline` fired)."""
-    if overran:
+    if overran and not isinstance(exc, httpx.TimeoutException):
         return f"no complete answer within {timeout:g}s (still sending when the time for the whole exchange was up)"
     if isinstance(exc, httpx.ConnectTimeout):
         return f"no connection within {timeout:g}s (connect timeout)"

@@ -34,7 +34,7 @@ def test_a_connection_opened_after_the_deadline_is_shut_at_once():
     ours, theirs = socket.socketpair()
     try:
         deadline = Deadline(0.0)
-        threading.Event().wait(0.05)
+        threading.Event().wait(Deadline.GRACE + 0.1)
         deadline.trace("connection.connect_tcp.complete", {"return_value": Stream(ours)})
         assert ours.recv(1) == b""
     finally:
