@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ROUTES: dict[str, tuple[int, str, bytes]] = {
+    "/slow": (200, "application/json", b'{"status": "healthy"}'),
     "/ok": (200, "application/json", b'{"status": "healthy", "version": "2.0.1"}'),
     "/html": (200, "text/html", b"<html><body><h1>Welcome to nginx!</h1></body></html>"),
     "/notjson": (200, "text/plain", b"OK"),
@@ -20,6 +22,8 @@ ROUTES: dict[str, tuple[int, str, bytes]] = {
 
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
+        if self.path.startswith("/slow"):  # answers after 0.3 s: a response-time budget of 0.1 s is exceeded
+            time.sleep(0.3)
         status, ctype, body = ROUTES.get(self.path.split("?")[0], (404, "text/plain", b"not found"))
         self.send_response(status)
         self.send_header("Content-Type", ctype)
