@@ -364,3 +364,72 @@ def test_a_report_writer_failure_does_not_change_the_exit_code(suite, monkeypatc
     result = run(suite)
     assert result.ret == 0
     result.stderr.fnmatch_lines(["opsverify: ERROR: writing the readiness reports failed: RuntimeError: disk full"])
+
+
+# --- JUnit for CI -------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def jenkins_schema(shared_dir):
+    xmlschema = pytest.importorskip("xmlschema")
+    return xmlschema.XMLSchema(str(shared_dir / "junit-schemas" / "jenkins-junit.xsd"))
+
+
+def _cases(suite) -> dict:
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(suite.path / "reports" / "junit.xml").getroot()
+    return {c.get("name"): c for c in root.iter("testcase")}
+
+
+def test_junit_validates_against_the_jenkins_schema(suite, jenkins_schema, shared_dir):
+    import xmlschema
+
+    STATE.update({"web-1": "down", "db": "down"})
+    suite.makepyfile(test_plain="def test_plain():\n    assert 1 == 2\n")  # a plain test: keeps its failure
+    _waivers(suite, "  - check: test_up[web-2]\n    reason: INC-1\n    expires: 2999-01-01\n")
+    STATE["web-2"] = "down"
+    run(suite, "--opsverify-fail-on", "critical")
+    path = suite.path / "reports" / "junit.xml"
+    errors = list(jenkins_schema.iter_errors(str(path)))
+    assert errors == [], [str(e)[:300] for e in errors[:3]]
+    xunit = xmlschema.XMLSchema(str(shared_dir / "junit-schemas" / "xunit-junit-10.xsd"))
+    assert list(xunit.iter_errors(str(path))) == []
+    cases = _cases(suite)
+    assert cases["test_plain"].find("failure") is not None
+
+
+def test_junit_shows_severity_in_the_failure_message_and_the_real_duration(suite, jenkins_schema):
+    STATE["web-1"] = "down"
+    run(suite)
+    case = _cases(suite)["test_up[web-1]"]
+    assert case.find("failure").get("message") == "[critical] web-1: state is down, expected up"
+    assert case.find("properties") is None and case.get("file") is None and case.get("line") is None
+    for name, c in _cases(suite).items():
+        assert PROBE_SECONDS <= float(c.get("time")) < PROBE_SECONDS + 1.0, name
+
+
+def test_junit_failures_below_fail_on_are_skipped_with_the_reason_not_red(suite, jenkins_schema):
+    STATE.update({"web-2": "down", "db": "down"})  # info and warning
+    result = run(suite, "--opsverify-fail-on", "warning")
+    assert result.ret == 1  # db (warning) fails the run
+    cases = _cases(suite)
+    assert cases["test_up[db]"].find("failure").get("message").startswith("[warning] db: state is down")
+    web2 = cases["test_up[web-2]"]
+    assert web2.find("failure") is None
+    assert web2.find("skipped").text == (
+        "[info] below --fail-on warning, does not fail the run: web-2: state is down, expected up"
+    )
+    assert web2.find("skipped").attrib == {}
+    import xml.etree.ElementTree as ET
+
+    suite_el = next(ET.parse(suite.path / "reports" / "junit.xml").getroot().iter("testsuite"))
+    assert (suite_el.get("failures"), suite_el.get("skipped"), suite_el.get("tests")) == ("1", "1", "3")
+
+
+def test_junit_waived_failures_are_skipped_with_severity_and_reason(suite, jenkins_schema):
+    STATE["web-1"] = "down"
+    _waivers(suite, "  - check: test_up[web-1]\n    reason: INC-42 disk swap\n    expires: 2999-01-01\n")
+    run(suite)
+    skipped = _cases(suite)["test_up[web-1]"].find("skipped")
+    assert skipped.text.startswith("[critical] waived: INC-42 disk swap (waiver until 2999-01-01")
