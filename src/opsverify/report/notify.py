@@ -105,7 +105,7 @@ def _telegram(config: NotifyConfig, run: RunResult, report: str, timeout: float)
     try:
         answer = httpx.post(url, json=body, timeout=timeout)
         data = answer.json() if answer.headers.get("content-type", "").startswith("application/json") else {}
-    except (httpx.HTTPError, ValueError) as exc:
+    except Exception as exc:  # never fail the run for a chat (httpx errors, bad JSON, anything)
         return f"WARNING: notify telegram failed ({type(exc).__name__}: {exc}); the run's result is unaffected"
     if answer.status_code != 200 or not data.get("ok"):
         why = data.get("description") or f"HTTP {answer.status_code}"
@@ -118,7 +118,7 @@ def _webhook(config: NotifyConfig, run: RunResult, report: str, timeout: float) 
     assert hook is not None
     try:
         answer = httpx.post(hook.url, json=payload(run, report), headers=hook.headers, timeout=timeout)
-    except httpx.HTTPError as exc:
+    except Exception as exc:  # never fail the run for a webhook
         return f"WARNING: notify webhook failed ({type(exc).__name__}: {exc}); the run's result is unaffected"
     if not 200 <= answer.status_code < 300:
         return f"WARNING: notify webhook answered HTTP {answer.status_code}; the run's result is unaffected"

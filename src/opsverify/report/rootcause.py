@@ -79,7 +79,7 @@ def group(run: RunResult, depends_on: Mapping[str, Sequence[str]] | None = None)
     for c in failures:
         if c.root_cause is not None and c.root_cause not in keep:
             c.root_cause = None
-    found.sort(key=lambda r: (-rank(r.severity), -len(r.checks), r.key))
+    found.sort(key=lambda r: (-rank(r.severity), r.key.startswith("address:"), -len(r.checks), r.key))
     run.root_causes = found
     return found
 

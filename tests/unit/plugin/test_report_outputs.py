@@ -355,7 +355,10 @@ def test_reports_default_to_a_reports_folder(suite):
 
 
 def test_a_report_writer_failure_does_not_change_the_exit_code(suite, monkeypatch):
-    from opsverify.report import writer
+    import importlib
+
+    # through sys.modules: pytester's in-process runs drop modules first imported inside a run
+    writer = importlib.import_module("opsverify.report.writer")
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
@@ -433,3 +436,156 @@ def test_junit_waived_failures_are_skipped_with_severity_and_reason(suite, jenki
     run(suite)
     skipped = _cases(suite)["test_up[web-1]"].find("skipped")
     assert skipped.text.startswith("[critical] waived: INC-42 disk swap (waiver until 2999-01-01")
+
+
+# --- root causes, end to end ----------------------------------------------------------------------------------------
+
+RC_INVENTORY = """\
+version: 1
+name: shop
+containers:
+  - name: lab-api
+    description: the shop API
+  - name: lab-redis
+http:
+  - name: api-health
+    url: http://127.0.0.1:18080/health
+  - name: api-metrics
+    url: http://127.0.0.1:18080/metrics
+depends_on:
+  api-health: [lab-api]
+  api-metrics: [lab-api]
+"""
+
+RC_CHECKS = """\
+import pytest
+from opsverify.verdict import expect, Verdict
+
+@pytest.mark.opsverify("containers", severity="critical")
+def test_container_running(target, facts):
+    expect(Verdict(facts["running"], target.name, f"{target.name}: not running (exited, code 0)"))
+
+@pytest.mark.opsverify("containers", severity="warning")
+def test_container_healthy(target, facts):
+    expect(Verdict(facts["running"], target.name, f"{target.name}: no health status, not running"))
+
+@pytest.mark.opsverify("http", severity="critical")
+def test_http_status(target, facts):
+    expect(Verdict(facts["up"], target.name, f"{target.name}: GET {target.url}: connection refused"))
+
+@pytest.mark.opsverify("http", severity="warning")
+def test_http_fast(target, facts):
+    expect(Verdict(facts["up"], target.name, f"{target.name}: GET {target.url}: connection refused"))
+"""
+
+STOPPED: set[str] = set()
+
+
+@pytest.fixture
+def rc_suite(pytester, monkeypatch):
+    monkeypatch.setattr(registry, "_EXTRA", {})
+    monkeypatch.delenv("OPSVERIFY_HISTORY", raising=False)
+    registry.register(
+        Kind(
+            "containers",
+            gather=lambda e, ctx: {"running": e.name not in STOPPED},
+            targets=lambda c: c.inventory.containers,
+        )
+    )
+    registry.register(
+        Kind("http", gather=lambda e, ctx: {"up": "lab-api" not in STOPPED}, targets=lambda c: c.inventory.http)
+    )
+    STOPPED.clear()
+    pytester.makefile(".yml", inventory=RC_INVENTORY)
+    pytester.makepyfile(test_rc=RC_CHECKS)
+    return pytester
+
+
+def test_a_stopped_container_is_one_root_cause_line_with_its_dependents(rc_suite):
+    STOPPED.add("lab-api")
+    result = run(rc_suite)
+    assert result.ret == 1
+    result.assert_outcomes(passed=2, failed=6)  # every failed check still counts
+    parsed = page(rc_suite)
+    assert len(parsed.roots) == 1 and parsed.roots[0]["data-root"] == "containers:lab-api"
+    failures = parsed.section("failures")
+    assert "container lab-api is down: lab-api: not running (exited, code 0) · 5 dependent checks" in failures
+    assert parsed.groups == []  # nothing left outside the root
+    data = results(rc_suite)
+    assert [(r["key"], len(r["checks"])) for r in data["root_causes"]] == [("containers:lab-api", 6)]
+    md = (rc_suite.path / "reports" / "summary.md").read_text()
+    assert "### Root causes (1)" in md and "(5 dependent checks)" in md
+
+
+# --- notify, end to end ---------------------------------------------------------------------------------------------
+
+
+class _TelegramStandIn:
+    """``POST /bot<token>/sendMessage`` on 127.0.0.1, recording requests (no real Telegram is reachable here)."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.requests: list[tuple[str, dict]] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                outer.requests.append((self.path, json.loads(self.rfile.read(int(self.headers["Content-Length"])))))
+                body = b'{"ok": true, "result": {"message_id": 7}}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def test_the_telegram_stand_in_receives_the_digest_with_no_secret(suite, monkeypatch):
+    token = "4242:telegram-stand-in-token"
+    monkeypatch.setenv("OPSVERIFY_TELEGRAM_TOKEN", token)
+    monkeypatch.setenv("OPSVERIFY_TELEGRAM_CHAT_ID", "-100777")
+    standin = _TelegramStandIn()
+    try:
+        suite.makefile(
+            ".yml",
+            inventory=INVENTORY + f"notify:\n  when: always\n  telegram:\n    api_url: {standin.url}\n",
+        )
+        STATE["web-1"] = "down"
+        result = run(suite)
+        assert result.ret == 1
+        result.stdout.fnmatch_lines(["opsverify: notify: digest sent to telegram"])
+        ((path, body),) = standin.requests
+        assert path == f"/bot{token}/sendMessage" and body["chat_id"] == "-100777"
+        assert "opsverify FAIL at --fail-on info: shop" in body["text"]
+        assert "- [critical] test_up[web-1]: web-1: state is down, expected up" in body["text"]
+        assert "readiness.html" in body["text"]
+        assert token not in result.stdout.str() + body["text"]
+        for path_ in (suite.path / "reports").iterdir():
+            if path_.suffix in (".html", ".json", ".md", ".prom", ".xml"):
+                assert token not in path_.read_text()
+    finally:
+        standin.server.shutdown()
+        standin.server.server_close()
+
+
+def test_a_chat_that_is_down_never_fails_the_run(suite, monkeypatch):
+    monkeypatch.setenv("OPSVERIFY_TELEGRAM_TOKEN", "4242:telegram-stand-in-token")
+    monkeypatch.setenv("OPSVERIFY_TELEGRAM_CHAT_ID", "-100777")
+    suite.makefile(
+        ".yml",
+        inventory=INVENTORY + "notify:\n  when: always\n  timeout: 2s\n  telegram:\n    api_url: http://127.0.0.1:9\n",
+    )
+    result = run(suite)
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(
+        ["opsverify: WARNING: notify telegram failed (ConnectError*the run's result is unaffected"]
+    )
+    assert "4242:telegram-stand-in-token" not in result.stdout.str()
