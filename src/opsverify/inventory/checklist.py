@@ -49,7 +49,7 @@ class ChecklistEntry(Common):
 class Attestation:
     name: str
     by: str
-    on: datetime.date
+    date: datetime.date  # not `on:`, which YAML 1.1 reads as the boolean true
     evidence: str = ""
 
     def __post_init__(self) -> None:
@@ -57,7 +57,7 @@ class Attestation:
             raise ValueError("an attestation needs `by` (who attests)")
 
     def expires(self, valid_for: float) -> datetime.date:
-        return self.on + datetime.timedelta(days=int(valid_for // 86400))
+        return self.date + datetime.timedelta(days=int(valid_for // 86400))
 
 
 @dataclass(kw_only=True)
@@ -87,11 +87,11 @@ def latest(entry: ChecklistEntry, recorded: list[Attestation]) -> Attestation | 
     found = [a for a in recorded if a.name == entry.name]
     if entry.attested_by and entry.attested_on is not None:
         found.insert(
-            0, Attestation(name=entry.name, by=entry.attested_by, on=entry.attested_on, evidence=entry.evidence)
+            0, Attestation(name=entry.name, by=entry.attested_by, date=entry.attested_on, evidence=entry.evidence)
         )
     best: Attestation | None = None
     for a in found:
-        if best is None or a.on >= best.on:
+        if best is None or a.date >= best.date:
             best = a
     return best
 
@@ -100,7 +100,7 @@ def record(path: Path, attestation: Attestation) -> None:
     """Append one attestation to the file (created with a header when missing)."""
     existing = load_attestations(path)
     items: list[dict[str, Any]] = [
-        {"name": a.name, "by": a.by, "on": a.on, **({"evidence": a.evidence} if a.evidence else {})}
+        {"name": a.name, "by": a.by, "date": a.date, **({"evidence": a.evidence} if a.evidence else {})}
         for a in [*existing, attestation]
     ]
     text = yaml.safe_dump({"attestations": items}, sort_keys=False, allow_unicode=True, default_flow_style=False)

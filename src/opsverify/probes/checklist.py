@@ -37,13 +37,13 @@ def attested(entry: ChecklistEntry, facts: ChecklistFacts, today: datetime.date 
     if today > expires:
         return Verdict.failed(
             entry.name,
-            f"attestation expired on {expires.isoformat()} (attested by {a.by} on {a.on.isoformat()}{evidence}); "
+            f"attestation expired on {expires.isoformat()} (attested by {a.by} on {a.date.isoformat()}{evidence}); "
             f"attest it again: opsverify attest {entry.name} --by WHO --evidence URL",
         )
     days = (expires - today).days
     return Verdict.passed(
         entry.name,
-        f"attested by {a.by} on {a.on.isoformat()}{evidence}; valid until {expires.isoformat()} ({days} days left)",
+        f"attested by {a.by} on {a.date.isoformat()}{evidence}; valid until {expires.isoformat()} ({days} days left)",
     )
 
 
@@ -57,7 +57,7 @@ def properties(entry: ChecklistEntry, facts: ChecklistFacts, today: datetime.dat
     return {
         "attestation": "expired" if today > expires else "valid",
         "attested_by": a.by,
-        "attested_on": a.on.isoformat(),
+        "attested_on": a.date.isoformat(),
         "evidence": a.evidence,
         "attestation_expires": expires.isoformat(),
         "attestation_days_left": str((expires - today).days),
