@@ -32,3 +32,10 @@ class NotifyConfig:
     timeout: Duration = Duration(5.0)
     telegram: TelegramNotify | None = None
     webhook: WebhookNotify | None = None
+
+    def __post_init__(self) -> None:
+        if self.telegram is None and self.webhook is None:
+            raise ValueError(
+                "nowhere to send: give `telegram: {}` (token and chat id from the environment) and/or "
+                "`webhook: {url: ...}`"
+            )

@@ -125,7 +125,10 @@ def summary_html(state: RunState) -> list[str]:
     """The at-a-glance part: verdict, failures grouped by severity with their one-line reasons, inventory."""
     if not state.outcomes:
         return []
-    out = [f"<h2>opsverify summary</h2><p><b>{escape(mask(state.summary_lines()[0]))}</b></p>"]
+    out = [
+        f"<h2>opsverify summary</h2><p><b>{escape(mask(state.summary_lines()[0]))}</b></p>"
+        '<p>The readiness page (what is new, fixed, root causes, trend): <a href="readiness.html">readiness.html</a></p>'
+    ]
     for severity in SEVERITIES:
         failed = [o for o in state.outcomes.values() if o.outcome == "failed" and o.severity == severity]
         if not failed:

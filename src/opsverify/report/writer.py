@@ -49,6 +49,14 @@ def write_all(state: RunState, report_dir: Path, html_log: Path | None = None) -
         promfile.write(run, report_dir / "results.prom", finished.timestamp()),
         html.write(run, page, history_error),
     ]
+    if run.history is not None:
+        out.lines.append(
+            f"since the last run: {len(run.new_failures())} new failure(s), {len(run.still_failing())} still "
+            f"failing, {len(run.fixed)} fixed"
+        )
+    if run.root_causes:
+        roots = "; ".join(f"{r.line} ({len(r.checks) - 1} dependent checks)" for r in run.root_causes[:5])
+        out.lines.append(f"root causes: {roots}")
     out.lines.append(f"readiness report: {page}")
     if inv is not None and inv.notify is not None:
         out.lines += notify.send(inv.notify, run, str(page.resolve()))

@@ -195,3 +195,14 @@ def test_checklist_in_a_run_fails_and_shows_in_the_report(pytester, monkeypatch)
     html = (pytester.path / "reports" / "readiness.html").read_text()
     assert 'data-attestation="oncall-rotation" data-state="expired"' in html
     assert "attested by alice on" in html and "90 days left" in html
+
+
+def test_notify_with_nowhere_to_send_is_an_inventory_error(tmp_path):
+    from opsverify.errors import InventoryError
+
+    path = tmp_path / "inv.yml"
+    path.write_text("version: 1\nnotify:\n  when: always\n  telegram:\n")
+    with pytest.raises(InventoryError, match=r"inv.yml:3: notify: nowhere to send"):
+        load_inventory(path)
+    path.write_text("version: 1\nnotify:\n  telegram: {}\n")
+    assert load_inventory(path).notify.telegram.api_url == "https://api.telegram.org"
