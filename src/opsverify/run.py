@@ -206,11 +206,27 @@ class RunState:
                 lines.append(
                     f"opsverify: EXPIRED waiver {waiver.check!r} ({waiver.expires.isoformat()}): its failures count again"
                 )
-            elif id(waiver) not in self.used_waivers and any(waiver.matches(c) for c in self.checks_ran()):
+            elif id(waiver) in self.used_waivers:
+                continue
+            elif self.reason_mismatches(waiver):
+                ids = ", ".join(self.reason_mismatches(waiver))
+                lines.append(
+                    f"opsverify: MISMATCHED waiver {waiver.check!r}: {ids} failed for another reason than its "
+                    f"reason_match {waiver.reason_match!r}, so it counts"
+                )
+            elif any(waiver.matches(c) for c in self.checks_ran()):
                 lines.append(
                     f"opsverify: UNUSED waiver {waiver.check!r}: no failing check matched it; remove it when done"
                 )
         return lines
+
+    def reason_mismatches(self, waiver: Waiver) -> list[str]:
+        """The failed checks this waiver's id matched but whose reason its ``reason_match`` did not."""
+        return [
+            o.check_id
+            for o in self.outcomes.values()
+            if o.outcome == "failed" and o.waiver == waiver.check and "does not apply" in o.waiver_note
+        ]
 
     def close(self) -> None:
         if self._prefetcher is not None:

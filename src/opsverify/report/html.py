@@ -209,7 +209,7 @@ def _failures(run: RunResult) -> str:
         deps = [by_id[i] for i in root.checks if i in by_id]
         out.append(
             f'<details class="card root" data-root="{e(root.key)}"><summary>{_sev(root.severity)}'
-            f"<b>{e(root.line)}</b> · {len(deps) - 1} dependent checks</summary>"
+            f"<b>{e(root.line)}</b> · {root.dependents} dependent checks</summary>"
             f'<ul class="checks">{"".join(_check_line(c) for c in deps)}</ul></details>'
         )
     rest = [c for c in failures if c.root_cause is None]

@@ -56,9 +56,7 @@ def render(run: RunResult, report_link: str = "readiness.html") -> str:
         out.append(f"| {severity} | {n['failed']} | {n['passed']} | {n['waived']} | {n['skipped']} |")
     if run.root_causes:
         out += ["", f"### Root causes ({len(run.root_causes)})"]
-        out += _limited(
-            [f"- **{r.severity}** {md(r.line)} ({len(r.checks) - 1} dependent checks)" for r in run.root_causes]
-        )
+        out += _limited([f"- **{r.severity}** {md(r.line)} ({r.dependents} dependent checks)" for r in run.root_causes])
     history = run.history is not None
     new = run.new_failures() if history else run.failures()
     out += ["", f"### {'New since the last run' if history else 'Failures'} ({len(new)})"]

@@ -44,7 +44,7 @@ def digest(run: RunResult, report: str) -> str:
     new = run.new_failures() if run.history is not None else run.failures()
     if run.root_causes:
         lines.append(f"Root causes ({len(run.root_causes)}):")
-        lines += [f"- {r.line} ({len(r.checks) - 1} dependent checks)" for r in run.root_causes[:LIST_LIMIT]]
+        lines += [f"- {r.line} ({r.dependents} dependent checks)" for r in run.root_causes[:LIST_LIMIT]]
     if new:
         lines.append(f"{'New' if run.history is not None else 'Failed'} ({len(new)}):")
         lines += [f"- [{c.severity}] {c.id}: {c.reason}" for c in new[:LIST_LIMIT]]

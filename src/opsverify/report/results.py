@@ -26,7 +26,7 @@ class WaiverInfo:
     days_left: int
     owner: str = ""
     reason_match: str | None = None
-    state: str = "used"  # used, unused, expired, not-run (no matching check ran in this run)
+    state: str = "used"  # used, unused, expired, reason-mismatch, not-run (no check of it ran in this run)
 
 
 @dataclass
@@ -95,6 +95,12 @@ class RootCause:
     line: str  # the one line shown for it
     severity: str  # the highest severity among its checks
     checks: list[str] = field(default_factory=list)  # ids of the failed checks under it (the root's own first)
+    own: bool = True  # the first check is the root's own (a down container's); False for an address
+
+    @property
+    def dependents(self) -> int:
+        """How many failed checks follow from the root (not counting its own)."""
+        return len(self.checks) - 1 if self.own else len(self.checks)
 
 
 @dataclass
@@ -157,6 +163,8 @@ def build(state: RunState, *, finished: datetime.datetime | None = None, html_lo
             status = "expired"
         elif id(w) in state.used_waivers:
             status = "used"
+        elif state.reason_mismatches(w):
+            status = "reason-mismatch"
         elif any(w.matches(c) for c in ran):
             status = "unused"
         else:

@@ -71,7 +71,9 @@ def group(run: RunResult, depends_on: Mapping[str, Sequence[str]] | None = None)
             root = roots[owners.pop()]
         else:
             key = f"address:{address}"
-            root = roots.setdefault(key, RootCause(key, f"{address} does not accept connections", checks[0].severity))
+            root = roots.setdefault(
+                key, RootCause(key, f"{address} does not accept connections", checks[0].severity, own=False)
+            )
         for c in checks:
             _add(root, c)
     found = [r for r in roots.values() if len(r.checks) >= 2]

@@ -55,7 +55,7 @@ def write_all(state: RunState, report_dir: Path, html_log: Path | None = None) -
             f"failing, {len(run.fixed)} fixed"
         )
     if run.root_causes:
-        roots = "; ".join(f"{r.line} ({len(r.checks) - 1} dependent checks)" for r in run.root_causes[:5])
+        roots = "; ".join(f"{r.line} ({r.dependents} dependent checks)" for r in run.root_causes[:5])
         out.lines.append(f"root causes: {roots}")
     out.lines.append(f"readiness report: {page}")
     if inv is not None and inv.notify is not None:

@@ -308,8 +308,16 @@ def test_a_waiver_whose_reason_does_not_match_does_not_hide_the_failure(suite):
             "'overloaded', so it counts",
         ]
     )
+    result.stdout.fnmatch_lines(
+        [
+            "opsverify: MISMATCHED waiver 'test_up[[]web-1[]]': test_up[[]web-1[]] failed for another reason than its "
+            "reason_match 'overloaded', so it counts"
+        ]
+    )
+    assert "UNUSED waiver" not in result.stdout.str()
     check = next(c for c in results(suite)["checks"] if c["id"] == "test_up[web-1]")
     assert check["outcome"] == "failed" and "does not apply" in check["waiver_note"]
+    assert check["waiver"]["state"] == "reason-mismatch"
     assert "does not apply" in (suite.path / "reports" / "readiness.html").read_text()
 
 

@@ -73,6 +73,7 @@ def test_without_depends_on_the_refused_address_is_its_own_root(t0):
     roots = rootcause.group(run)
     assert [(r.key, len(r.checks)) for r in roots] == [("containers:lab-api", 3), ("address:127.0.0.1:18080", 3)]
     assert roots[1].line == "127.0.0.1:18080 does not accept connections"
+    assert (roots[0].dependents, roots[1].dependents) == (2, 3)  # an address has no check of its own
 
 
 def test_an_unreachable_host_groups_its_own_checks(t0):
