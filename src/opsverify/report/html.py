@@ -228,7 +228,8 @@ def _failures(run: RunResult) -> str:
 def _waivers(run: RunResult) -> str:
     rows = []
     for w in run.waivers:
-        cls = "expired" if w.days_left < 0 else "soon" if w.days_left <= SOON_DAYS else ""
+        bad = w.days_left < 0 or w.state == "reason-mismatch"
+        cls = "expired" if bad else "soon" if w.days_left <= SOON_DAYS else ""
         left = f"expired {-w.days_left} days ago" if w.days_left < 0 else f"{w.days_left} days left"
         waived = [c.id for c in run.checks if c.waiver is w and c.outcome == "waived"]
         match = f" · reason must match /{e(w.reason_match)}/" if w.reason_match else " · matches any failure reason"

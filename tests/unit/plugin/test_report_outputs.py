@@ -597,3 +597,23 @@ def test_a_chat_that_is_down_never_fails_the_run(suite, monkeypatch):
         ["opsverify: WARNING: notify telegram failed (ConnectError*the run's result is unaffected"]
     )
     assert "4242:telegram-stand-in-token" not in result.stdout.str()
+
+
+def test_junit_errors_and_collection_errors_still_validate(suite, jenkins_schema, monkeypatch):
+    """A probe over its budget errors in setup (<error>), and a broken module is a collection error."""
+    registry.register(Kind("fake", gather=_slow_for_web1, targets=lambda ctx: active(ctx, ctx.inventory.containers)))
+    monkeypatch.setattr(Kind, "budget", lambda self, entry, ctx: 0.5)
+    suite.makepyfile(test_broken="import nowhere_to_be_found\n")
+    run(suite, "--continue-on-collection-errors")
+    path = suite.path / "reports" / "junit.xml"
+    assert list(jenkins_schema.iter_errors(str(path))) == []
+    cases = _cases(suite)
+    error = cases["test_up[web-1]"].find("error")
+    assert error is not None and error.get("message").startswith("[critical] ")
+    assert any(c.find("error") is not None for name, c in cases.items() if "broken" in name)
+
+
+def _slow_for_web1(entry, ctx):
+    if entry.name == "web-1":
+        time.sleep(2)
+    return {"state": "up"}
