@@ -30,6 +30,11 @@ _UNREACHABLE = re.compile(
     r"name or service not known|failed to resolve|connect(ion)? error|all connection attempts failed",
     re.IGNORECASE,
 )
+_HOST_DOWN = re.compile(  # what the hosts adapter says when it cannot use a host at all (HostUnavailable)
+    _UNREACHABLE.pattern + r"|connection failed|no connection within|cannot run commands|cannot use this host spec|"
+    r"authentication failed|host key verification failed",
+    re.IGNORECASE,
+)
 _ADDRESS = re.compile(
     r"(?:https?://)?(?:[\w.-]+@)?(\[[0-9a-fA-F:]+\]|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|[A-Za-z][\w-]*):(\d{1,5})\b"
 )
@@ -47,8 +52,11 @@ def group(run: RunResult, depends_on: Mapping[str, Sequence[str]] | None = None)
         if c.kind in _ROOT_KINDS and _is_down(c):
             root_key = f"{c.kind}:{c.target}"
             if root_key not in roots:
-                what = "host" if c.kind == "hosts" else "container" if c.kind == "containers" else "compose project"
-                roots[root_key] = RootCause(root_key, f"{what} {c.target} is down: {c.reason}", c.severity, [])
+                line = {
+                    "hosts": f"host {c.target} cannot be used: {c.reason}",
+                    "containers": f"container {c.target} is down: {c.reason}",
+                }.get(c.kind, f"compose project {c.target}: {c.reason}")
+                roots[root_key] = RootCause(root_key, line, c.severity, [])
                 down[c.target] = root_key
     for c in failures:
         own = f"{c.kind}:{c.target}"
@@ -97,7 +105,7 @@ def _add(root: RootCause, check: CheckResult) -> None:
 
 def _is_down(c: CheckResult) -> bool:
     if c.kind == "hosts":
-        return bool(_UNREACHABLE.search(c.reason))
+        return bool(_HOST_DOWN.search(c.reason))
     return bool(_DOWN.search(c.reason))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from opsverify.report import rootcause
 from opsverify.report.results import CheckResult
 
@@ -74,6 +76,25 @@ def test_without_depends_on_the_refused_address_is_its_own_root(t0):
     assert [(r.key, len(r.checks)) for r in roots] == [("containers:lab-api", 3), ("address:127.0.0.1:18080", 3)]
     assert roots[1].line == "127.0.0.1:18080 does not accept connections"
     assert (roots[0].dependents, roots[1].dependents) == (2, 3)  # an address has no check of its own
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "db1: ssh deploy@10.0.0.5: no connection within 5s (connect timeout)",
+        "db1: ssh deploy@10.0.0.5: connection refused",
+        "db1: ssh deploy@10.0.0.5: authentication failed (Permission denied (publickey))",
+        "db1: ssh deploy@10.0.0.5: host key verification failed: the host is not in ~/.ssh/known_hosts",
+    ],
+)
+def test_a_host_that_cannot_be_used_is_a_root(t0, reason):
+    run = _run(
+        t0,
+        _check("test_host_reachable[db1]", "hosts", "db1", reason),
+        _check("test_host_disks[db1]", "hosts", "db1", reason),
+    )
+    (root,) = rootcause.group(run)
+    assert root.key == "hosts:db1" and root.line == f"host db1 cannot be used: {reason}" and root.dependents == 1
 
 
 def test_an_unreachable_host_groups_its_own_checks(t0):
