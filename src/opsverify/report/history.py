@@ -4,7 +4,8 @@ last run, what still fails (since when), what was fixed, and how the last 30 run
 - Where: ``history.sqlite`` in the report directory, or ``$OPSVERIFY_HISTORY``.
 - Bounded: runs older than ``$OPSVERIFY_HISTORY_DAYS`` (default 90) days are deleted when a run is recorded.
 - Scoped: runs are compared only with runs of the same inventory name and environment.
-- Shards: runs sharing ``$OPSVERIFY_RUN_ID`` (CI jobs splitting one run) are merged into one run.
+- Shards: runs sharing ``$OPSVERIFY_RUN_ID`` (CI jobs splitting one run) are merged into one run, in one store or
+  later with :meth:`History.merge` (a shard's store, e.g. from a CI artifact, into the main one).
 - Safe: a file that is not an opsverify history store (not SQLite, another program's SQLite, a newer schema, a
   failed integrity check) raises :class:`HistoryError` and is never replaced; every write is one ``BEGIN IMMEDIATE``
   transaction with a generous busy timeout, so concurrent runs wait for each other instead of corrupting the file.
@@ -179,6 +180,35 @@ class History:
                     failed[severity] = failed.get(severity, 0) + n
             points.append(TrendPoint(run_id, started, total, passed, failed))
         return points
+
+    def merge(self, other: Path) -> int:
+        """Add the runs of another history store (a CI shard's, say) that this one lacks; results of a run both
+        have are added where missing (shards sharing a run id). Returns how many runs were added. The other store
+        is verified like this one and only read."""
+        if not Path(other).is_file() or Path(other).stat().st_size == 0:
+            raise HistoryError(f"history store {other}: no such file, or empty (nothing to merge)")
+        source = History(other, self.keep)
+        check = source._connect()  # verifies it (a foreign or corrupt file is a HistoryError)
+        check.close()
+        con = self._connect()
+        try:
+            con.execute("ATTACH DATABASE ? AS other", (str(other),))
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                before = con.execute("SELECT count(*) FROM runs").fetchone()[0]
+                con.execute("INSERT OR IGNORE INTO runs SELECT * FROM other.runs")
+                con.execute("INSERT OR IGNORE INTO results SELECT * FROM other.results")
+                added = con.execute("SELECT count(*) FROM runs").fetchone()[0] - before
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("DETACH DATABASE other")
+            return int(added)
+        except sqlite3.DatabaseError as exc:
+            raise HistoryError(f"history store {self.path}: merging {other}: {exc}") from None
+        finally:
+            con.close()
 
     def runs(self) -> int:
         con = self._connect()

@@ -149,3 +149,33 @@ def test_concurrent_runs_do_not_corrupt_the_store(tmp_path):
     assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 60
     assert con.execute("SELECT count(*) FROM results").fetchone()[0] == 60 * 20
     con.close()
+
+
+def test_a_shards_store_merges_into_the_main_one_later(tmp_path, t0):
+    main, shard = History(tmp_path / "main.sqlite"), History(tmp_path / "shard.sqlite")
+    main.record(make_run([("a[x]", "critical", "passed")], at=t0))
+    main.record(make_run([("a[x]", "critical", "passed")], at=t0 + DAY, run_id="ci-2"))
+    shard.record(make_run([("b[y]", "warning", "failed")], at=t0 + DAY, run_id="ci-2"))  # the other shard of ci-2
+    shard.record(make_run([("b[y]", "warning", "failed")], at=t0 + 2 * DAY, run_id="ci-3"))
+    before = (tmp_path / "shard.sqlite").read_bytes()
+    assert main.merge(tmp_path / "shard.sqlite") == 1  # ci-3; ci-2 existed, its missing results are added
+    assert main.merge(tmp_path / "shard.sqlite") == 0  # idempotent
+    assert (tmp_path / "shard.sqlite").read_bytes() == before
+    fourth = make_run([("a[x]", "critical", "passed"), ("b[y]", "warning", "passed")], at=t0 + 3 * DAY)
+    main.record(fourth)
+    assert [f.id for f in fourth.fixed] == ["b[y]"] and fourth.fixed[0].failing_since == (t0 + DAY).isoformat()
+    assert [p.total for p in fourth.trend] == [1, 2, 1, 2]
+
+
+def test_merging_a_foreign_file_is_refused(tmp_path, t0):
+    main = History(tmp_path / "main.sqlite")
+    main.record(make_run([("a[x]", "critical", "passed")], at=t0))
+    (tmp_path / "junk.sqlite").write_text("junk\n" * 100)
+    with pytest.raises(HistoryError, match=r"junk\.sqlite: not a readable SQLite file"):
+        main.merge(tmp_path / "junk.sqlite")
+
+
+def test_merging_a_missing_file_creates_nothing(tmp_path):
+    with pytest.raises(HistoryError, match="no such file"):
+        History(tmp_path / "main.sqlite").merge(tmp_path / "nope.sqlite")
+    assert not (tmp_path / "nope.sqlite").exists()
