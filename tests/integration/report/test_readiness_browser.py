@@ -7,6 +7,7 @@ Needs Debian's ``chromium``; no lab. ``OPSVERIFY_SCREENSHOT_DIR=docs/img`` keeps
 from __future__ import annotations
 
 import contextlib
+import datetime
 import os
 import shutil
 import struct
@@ -21,7 +22,9 @@ from opsverify.kinds import Kind, active
 
 WIDTHS = {"laptop": (1366, 900), "phone": (390, 844)}
 
-INVENTORY = """\
+TODAY = datetime.date.today()
+
+INVENTORY = f"""\
 version: 1
 name: shop (production)
 environments:
@@ -38,37 +41,77 @@ containers:
     description: PostgreSQL 16, primary
   - name: a-very-long-container-name-without-any-break-opportunity-whatsoever-in-it-at-all
     severity: info
+http:
+  - name: api-health
+    description: the API's health endpoint, polled by the load balancer
+    url: http://127.0.0.1:18080/health
+  - name: api-orders
+    url: http://127.0.0.1:18080/v1/orders?limit=1
+depends_on:
+  api-health: [shop-api]
+  api-orders: [shop-api]
+checklist:
+  - name: restore-drill
+    description: a full restore of last night's backup was rehearsed
+    attested_by: alice
+    attested_on: {(TODAY - datetime.timedelta(days=80)).isoformat()}
+    evidence: https://wiki.example/drills/restore
+    valid_for: 90d
+  - name: oncall-rotation
+    description: the on-call rotation for the launch week is defined
+    severity: warning
+    attested_by: bob
+    attested_on: {(TODAY - datetime.timedelta(days=3)).isoformat()}
+    evidence: https://oncall.example/rotations/launch
+    valid_for: 30d
 waivers:
   - check: test_queue_depth[shop-worker]
     reason: INC-4211 queue drains slowly after the 2.8 migration
     reason_match: "queue depth \\\\d+"
-    expires: 2999-01-01
+    expires: {(TODAY + datetime.timedelta(days=10)).isoformat()}
     owner: platform-team
 """
 
 CHECKS = """\
 import pytest
 from opsverify.verdict import expect, Verdict
+from opsverify.checks.test_checklist import test_checklist_attested  # the real checklist check
 
-@pytest.mark.opsverify("fake", severity="critical")
-def test_running(target, facts):
+@pytest.mark.opsverify("containers", severity="critical")
+def test_container_running(target, facts):
     expect(Verdict(facts["running"], target.name, f"{target.name}: " + facts["why"]))
 
-@pytest.mark.opsverify("fake", severity="warning")
+@pytest.mark.opsverify("containers", severity="critical")
+def test_container_healthy(target, facts):
+    expect(Verdict(facts["running"], target.name, f"{target.name}: " + ("healthy" if facts["running"] else "no health status: not running")))
+
+@pytest.mark.opsverify("containers", severity="warning")
 def test_queue_depth(target, facts):
     expect(Verdict(facts["queue"] < 100, target.name, f"{target.name}: queue depth {facts['queue']}, expected < 100"))
+
+@pytest.mark.opsverify("http", severity="critical")
+def test_http_status(target, facts):
+    expect(Verdict(facts["up"], target.name, f"{target.name}: " + ("HTTP 200" if facts["up"] else f"GET {target.url}: cannot connect: connection refused")))
+
+@pytest.mark.opsverify("http", severity="warning")
+def test_http_latency(target, facts):
+    expect(Verdict(facts["up"], target.name, f"{target.name}: " + ("answered in 38 ms" if facts["up"] else f"GET {target.url}: cannot connect: connection refused")))
 """
 
 FAULT: dict[str, str] = {}
 
 
-def _gather(entry, ctx):
+def _containers(entry, ctx):
     why = FAULT.get(entry.name)
     return {
         "running": why is None,
-        "why": why or "running for 3 days, 0 restarts",
+        "why": why or 'status is "running" (up 3 days, 0 restarts)',
         "queue": 250 if entry.name == "shop-worker" else 3,
     }
+
+
+def _http(entry, ctx):
+    return {"up": "shop-api" not in FAULT}
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -81,6 +124,13 @@ LAYOUT = """JSON.stringify((function () {
     banner: document.getElementById('banner').textContent,
     groups: Array.from(document.querySelectorAll('[data-entry]')).map(function (e) { return e.dataset.entry; }),
     newChecks: Array.from(document.querySelectorAll('#new [data-check]')).map(function (e) { return e.dataset.check; }),
+    fixed: Array.from(document.querySelectorAll('#fixed [data-check]')).map(function (e) { return e.dataset.check; }).sort(),
+    roots: Array.from(document.querySelectorAll('[data-root]')).map(function (e) { return e.dataset.root; }),
+    rootLine: (document.querySelector('[data-root] summary') || {}).textContent || '',
+    rootOpen: (document.querySelector('[data-root]') || {}).open,
+    trendRuns: document.getElementById('trend').dataset.runs,
+    soon: Array.from(document.querySelectorAll('#waivers .soon')).map(function (e) {
+      return e.dataset.waiver || e.dataset.attestation; }),
     passingOpen: document.querySelector('#passing details').open,
     images: document.images.length, scripts: document.scripts.length,
     widest: Array.from(document.querySelectorAll('body *')).reduce(function (m, e) {
@@ -181,6 +231,16 @@ class Browser:
         data = self.call("Page.captureScreenshot", {"format": "png"}, session)["data"]
         path.write_bytes(base64.b64decode(data))
 
+    def full_page(self, session: str, width: int, path: Path) -> None:
+        """A screenshot of the whole page at this width (the viewport stretched to the content's height)."""
+        height = int(self.call("Page.getLayoutMetrics", {}, session)["cssContentSize"]["height"]) + 1
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
+            session,
+        )
+        self.screenshot(session, path)
+
     def close(self) -> None:
         with contextlib.suppress(AssertionError, OSError):
             self.call("Browser.close", timeout=10)
@@ -235,10 +295,12 @@ def _pixel(rows: list[bytes], x: int, y: int, channels: int) -> tuple[int, ...]:
 
 @pytest.fixture
 def two_runs(pytester, monkeypatch):
-    """A healthy run, then the same inventory with shop-api and shop-db stopped: the page of the second run."""
+    """Four runs: healthy; shop-db down; shop-db still down; shop-db fixed but shop-api stopped (the fault injected
+    last, with its HTTP endpoints depending on it). Returns the page of the last run."""
     monkeypatch.setattr(registry, "_EXTRA", {})
     monkeypatch.delenv("OPSVERIFY_HISTORY", raising=False)
-    registry.register(Kind("fake", gather=_gather, targets=lambda ctx: active(ctx, ctx.inventory.containers)))
+    registry.register(Kind("containers", gather=_containers, targets=lambda ctx: active(ctx, ctx.inventory.containers)))
+    registry.register(Kind("http", gather=_http, targets=lambda ctx: active(ctx, ctx.inventory.http)))
     FAULT.clear()
     pytester.makefile(".yml", inventory=INVENTORY)
     pytester.makepyfile(test_checks=CHECKS)
@@ -251,8 +313,11 @@ def two_runs(pytester, monkeypatch):
         "--html=reports/report.html",
     ]
     assert pytester.runpytest(*args).ret == 0
-    FAULT.update({"shop-api": "not running (exited with code 137, OOM-killed) <img src=x onerror=alert(1)>"})
-    FAULT["shop-db"] = "not running (exited with code 0)"
+    FAULT["shop-db"] = 'status is "restarting" (restart count 14, last exit code 1)'
+    assert pytester.runpytest(*args).ret == 1
+    assert pytester.runpytest(*args).ret == 1
+    FAULT.clear()
+    FAULT["shop-api"] = 'status is "exited" (exit code 137, OOM-killed) <img src=x onerror=alert(1)>'
     assert pytester.runpytest(*args).ret == 1
     return pytester.path / "reports" / "readiness.html"
 
@@ -269,16 +334,27 @@ def test_screenshots_show_the_banner_groups_and_no_horizontal_overflow(two_runs,
         layout = json.loads(str(browser.evaluate(session, LAYOUT)))
         shot = tmp_path / f"readiness-{device}.png"
         browser.screenshot(session, shot)
+        if device == "laptop":  # the README's picture: the whole page, the root cause expanded as by a click
+            browser.evaluate(session, "document.querySelector('[data-root]').open = true; 1")
+            browser.full_page(session, width, tmp_path / "readiness-laptop-full.png")
     finally:
         browser.close()
     # the layout, as the browser computed it
     assert layout["innerWidth"] == width
     assert layout["scrollWidth"] <= width and layout["widest"] <= width + 0.5, layout  # no horizontal overflow
     assert layout["bannerTop"] < 150 and layout["bannerWidth"] >= min(width, 980) - 60, layout  # the verdict leads
-    assert layout["banner"].startswith("FAIL2 failed check(s) at or above --fail-on info")
-    # failures grouped by inventory entry (shop-worker's queue depth is waived: its reason matches)
-    assert layout["groups"] == ["fake:shop-api", "fake:shop-db"]
-    assert sorted(layout["newChecks"]) == ["test_running[shop-api]", "test_running[shop-db]"]
+    assert layout["banner"].startswith("FAIL6 failed check(s) at or above --fail-on info")
+    # one root cause: the stopped container, its own checks and the HTTP checks that depend on it, nothing else
+    assert layout["roots"] == ["containers:shop-api"] and layout["groups"] == []
+    assert "container shop-api is down" in layout["rootLine"] and "5 dependent checks" in layout["rootLine"]
+    assert layout["rootOpen"] is False  # one line; the dependents expand
+    assert sorted(layout["newChecks"]) == sorted(
+        [f"test_container_{c}[shop-api]" for c in ("running", "healthy")]
+        + [f"test_http_{c}[{e}]" for c in ("status", "latency") for e in ("api-health", "api-orders")]
+    )
+    assert layout["fixed"] == ["test_container_healthy[shop-db]", "test_container_running[shop-db]"]
+    assert layout["trendRuns"] == "4"
+    assert layout["soon"] == ["test_queue_depth[shop-worker]", "restore-drill"]  # within 14 days: highlighted
     assert layout["passingOpen"] is False  # passing checks collapsed
     assert layout["images"] == 0 and layout["scripts"] == 0  # the <img onerror> a target sent is text
     # the screenshot: its size, and the banner's red in its pixels
@@ -290,4 +366,5 @@ def test_screenshots_show_the_banner_groups_and_no_horizontal_overflow(two_runs,
     keep = os.environ.get("OPSVERIFY_SCREENSHOT_DIR")
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)
-        shutil.copy(shot, Path(keep) / shot.name)
+        for png in tmp_path.glob("readiness-*.png"):
+            shutil.copy(png, Path(keep) / png.name)
