@@ -1,9 +1,10 @@
 """``readiness.html``: the page a person reads in ten seconds.
 
-In this order: the verdict (banner: PASS / FAIL at --fail-on) and counts by severity; what is new since the last run,
-what still fails (since when), what was fixed; the failures, root causes first, then grouped by inventory entry with
-its description, each with its one-line reason; waivers and attestations with days left (within 14 days
-highlighted); a trend of the last runs (inline SVG); the passing checks, collapsed, each with its measured value.
+In this order (GUIDE.md section 8): the verdict (banner: PASS / FAIL at --fail-on) and counts by severity; what is
+new since the last run, what still fails (since when), what was fixed; what is waived or attested and until when
+(within 14 days highlighted); the failures, root causes first, then grouped by inventory entry with its description,
+each with its one-line reason; the passing checks, collapsed, each with its measured value; a trend of the last runs
+(inline SVG).
 
 Self-contained: no script, no external fetch (a Content-Security-Policy forbids them), inline CSS that fits a phone.
 Every text from a target or the inventory goes through :func:`e` (masked, then HTML-escaped), so it is inert.
@@ -133,7 +134,7 @@ def render(run: RunResult, history_error: str | None = None) -> str:
         parts.append(
             f'<div class="card expired" id="history-error"><b>History unavailable:</b> {e(history_error)}</div>'
         )
-    parts += [_changes(run), _failures(run), _waivers(run), _trend(run.trend), _passing(run), _notes(run)]
+    parts += [_changes(run), _waivers(run), _failures(run), _passing(run), _trend(run.trend), _notes(run)]
     parts.append(
         f"<footer>opsverify · run {e(run.run_id)} · inventory {e(run.inventory)}"
         + (f' · <a href="{e(run.html_log)}">detailed pytest-html log</a>' if run.html_log else "")
