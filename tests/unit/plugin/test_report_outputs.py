@@ -617,3 +617,74 @@ def _slow_for_web1(entry, ctx):
     if entry.name == "web-1":
         time.sleep(2)
     return {"state": "up"}
+
+
+# --- the real http kind against a local server ----------------------------------------------------------------------
+
+
+def test_real_http_checks_against_a_local_server(pytester, monkeypatch):
+    """The built-in http checks on 127.0.0.1: measured values and durations from the real probe, and two endpoints on
+    a port where nothing listens grouped under that address."""
+    import socket
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            time.sleep(0.2)
+            body = b'{"status": "healthy"}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+    dead = closed.getsockname()[1]
+    monkeypatch.delenv("OPSVERIFY_HISTORY", raising=False)
+    try:
+        pytester.makefile(
+            ".yml",
+            inventory=f"""\
+version: 1
+name: local http
+defaults:
+  timeout: 2s
+http:
+  - name: api
+    description: the API
+    url: http://127.0.0.1:{server.server_port}/health
+    expect: {{json: {{status: healthy}}, max_time: 5s}}
+  - name: admin
+    url: http://127.0.0.1:{dead}/
+  - name: admin-login
+    url: http://127.0.0.1:{dead}/login
+    expect: {{max_time: 5s}}
+""",
+        )
+        pytester.makepyfile(test_h="from opsverify.checks.test_http import *  # noqa: F403\n")
+        result = pytester.runpytest(
+            "--inventory", "inventory.yml", "--opsverify-no-suite", "-p", "no:cacheprovider", "--html=reports/r.html"
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+        closed.close()
+    assert result.ret == 1
+    data = results(pytester)
+    by_id = {c["id"]: c for c in data["checks"]}
+    api = by_id["test_http_status[api]"]
+    assert api["outcome"] == "passed" and api["measured"].startswith("api: ") and api["description"] == "the API"
+    assert 0.2 <= api["duration_seconds"] < 3  # the probe's real time (the server answers after 0.2 s)
+    assert by_id["test_http_status[admin]"]["reason"].endswith("connection refused")
+    (root,) = data["root_causes"]
+    assert root["key"] == f"address:127.0.0.1:{dead}" and root["own"] is False
+    assert sorted(root["checks"]) == sorted(c for c in by_id if "admin" in c and by_id[c]["outcome"] == "failed")
+    assert len(root["checks"]) == 3  # admin's status, admin-login's status and response time
+    assert f"127.0.0.1:{dead} does not accept connections · 3 dependent checks" in page(pytester).section("failures")
