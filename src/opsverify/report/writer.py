@@ -30,6 +30,8 @@ def write_all(state: RunState, report_dir: Path, html_log: Path | None = None) -
     report_dir.mkdir(parents=True, exist_ok=True)
     finished = results.now()
     log = os.path.relpath(html_log, report_dir) if html_log is not None else None
+    if log is not None and not log.startswith((".", "/")):
+        log = f"./{log}"  # a relative path, never read as a URL scheme ("javascript:x.html")
     run = results.build(state, finished=finished, html_log=log)
     inv = state.inventory
     rootcause.group(run, inv.depends_on if inv is not None else None)
@@ -43,9 +45,10 @@ def write_all(state: RunState, report_dir: Path, html_log: Path | None = None) -
             history_error = str(exc)
             out.lines.append(f"ERROR: {exc} (this run's reports have no history)")
     page = report_dir / "readiness.html"
+    link = inv.notify.report_url if inv is not None and inv.notify is not None else ""  # where CI publishes it
     out.files += [
         jsonout.write(run, report_dir / "results.json"),
-        markdown.write(run, report_dir / "summary.md", page.name),
+        markdown.write(run, report_dir / "summary.md", link or page.name),
         promfile.write(run, report_dir / "results.prom", finished.timestamp()),
         html.write(run, page, history_error),
     ]

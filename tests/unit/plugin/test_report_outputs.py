@@ -214,7 +214,7 @@ def test_the_page_is_self_contained_and_links_the_pytest_html_log(suite):
     parsed = Page(text)
     assert "script" not in parsed.tags and "link" not in parsed.tags and "img" not in parsed.tags
     assert "http://" not in text.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in text
-    assert parsed.attrs["log-link"]["href"] == "report.html"
+    assert parsed.attrs["log-link"]["href"] == "./report.html"
 
 
 def test_target_supplied_text_is_inert_in_every_report(suite):
@@ -570,6 +570,8 @@ def test_the_telegram_stand_in_receives_the_digest_with_no_secret(suite, monkeyp
         result = run(suite)
         assert result.ret == 1
         result.stdout.fnmatch_lines(["opsverify: notify: digest sent to telegram"])
+        md = (suite.path / "reports" / "summary.md").read_text()
+        assert "Full report: [readiness.html](readiness.html)" in md  # no report_url: the local file
         ((path, body),) = standin.requests
         assert path == f"/bot{token}/sendMessage" and body["chat_id"] == "-100777"
         assert "opsverify FAIL at --fail-on info: shop" in body["text"]
