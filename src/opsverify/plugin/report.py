@@ -44,6 +44,7 @@ class ReportHooks:
                 file=sys.stderr,
             )
 
+    @pytest.hookimpl(trylast=True)  # after the verdict line
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.written is not None:
             for line in self.written.lines:

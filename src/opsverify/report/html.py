@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..masking import mask
 from ..severity import SEVERITIES
-from .results import CheckResult, RunResult, TrendPoint
+from .results import CheckResult, RunResult, TrendPoint, severity_rank
 
 SOON_DAYS = 14
 KIND_NAMES = {
@@ -215,7 +215,7 @@ def _failures(run: RunResult) -> str:
         )
     rest = [c for c in failures if c.root_cause is None]
     groups = _groups(rest)
-    order = sorted(groups, key=lambda k: (min(SEVERITIES.index(c.severity) for c in groups[k]), k))
+    order = sorted(groups, key=lambda k: (-max(severity_rank(c.severity) for c in groups[k]), k))
     for kind, target in order:
         checks = groups[(kind, target)]
         out.append(

@@ -127,7 +127,7 @@ class RunResult:
 
     def failures(self) -> list[CheckResult]:
         """The failed checks, most severe first."""
-        return sorted((c for c in self.checks if c.failed), key=lambda c: -rank(c.severity))
+        return sorted((c for c in self.checks if c.failed), key=lambda c: -severity_rank(c.severity))
 
     def new_failures(self) -> list[CheckResult]:
         return [c for c in self.failures() if c.change == "new"]
@@ -140,6 +140,14 @@ class RunResult:
         data["schema"] = SCHEMA_VERSION
         data["trend"] = [{**asdict(p), "pass_ratio": round(p.pass_ratio, 4)} for p in self.trend]
         return data
+
+
+def severity_rank(severity: str) -> int:
+    """critical 2, warning 1, info 0; -1 for anything else (a report never fails over a severity it cannot rank)."""
+    try:
+        return rank(severity)
+    except ValueError:
+        return -1
 
 
 def now() -> datetime.datetime:

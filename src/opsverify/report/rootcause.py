@@ -17,8 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from ..severity import rank
-from .results import CheckResult, RootCause, RunResult
+from .results import CheckResult, RootCause, RunResult, severity_rank
 
 _DOWN = re.compile(
     r"not running|\bexited\b|\bstopped\b|\bdead\b|\bpaused\b|no such container|container .*not found|is not found|"
@@ -89,7 +88,7 @@ def group(run: RunResult, depends_on: Mapping[str, Sequence[str]] | None = None)
     for c in failures:
         if c.root_cause is not None and c.root_cause not in keep:
             c.root_cause = None
-    found.sort(key=lambda r: (-rank(r.severity), r.key.startswith("address:"), -len(r.checks), r.key))
+    found.sort(key=lambda r: (-severity_rank(r.severity), r.key.startswith("address:"), -len(r.checks), r.key))
     run.root_causes = found
     return found
 
@@ -99,7 +98,7 @@ def _add(root: RootCause, check: CheckResult) -> None:
         return
     check.root_cause = root.key
     root.checks.append(check.id)
-    if rank(check.severity) > rank(root.severity):
+    if severity_rank(check.severity) > severity_rank(root.severity):
         root.severity = check.severity
 
 
