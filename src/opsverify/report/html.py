@@ -192,12 +192,24 @@ def _changes(run: RunResult) -> str:
     return (
         '<section id="changes">'
         f'<h2>New since the last run ({len(new)})</h2><ul class="checks card" id="new">'
-        f"{''.join(_check_line(c, False) for c in new) or none}</ul>"
+        f"{_folded(run, new, False) or none}</ul>"
         f'<h2>Still failing ({len(still)})</h2><ul class="checks card" id="still-failing">'
-        f"{''.join(_check_line(c) for c in still) or none}</ul>"
+        f"{_folded(run, still, True) or none}</ul>"
         f'<h2>Fixed since the last run ({len(run.fixed)})</h2><ul class="checks card" id="fixed">{fixed or none}</ul>'
         "</section>"
     )
+
+
+def _folded(run: RunResult, checks: list[CheckResult], show_change: bool) -> str:
+    """Checks as list items, those under one root cause folded into one expandable line."""
+    roots, rest = run.fold(checks)
+    out = [
+        f'<li data-root-of="{e(root.key)}"><details><summary>{_sev(root.severity)}<b>{e(root.line)}</b> · '
+        f'{len(under)} checks</summary><ul class="checks">{"".join(_check_line(c, show_change) for c in under)}'
+        "</ul></details></li>"
+        for root, under in roots
+    ]
+    return "".join(out) + "".join(_check_line(c, show_change) for c in rest)
 
 
 def _failures(run: RunResult) -> str:

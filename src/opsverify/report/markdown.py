@@ -31,6 +31,16 @@ def _item(c: CheckResult, since: bool = False) -> str:
     return f"- **{c.severity}** {md(c.id)}: {md(reason)}{extra}"
 
 
+def _folded(run: RunResult, checks: list[CheckResult], since: bool = False) -> list[str]:
+    """One line per root cause (naming its checks), then the other checks one per line."""
+    roots, rest = run.fold(checks)
+    lines = []
+    for root, under in roots:
+        ids = ", ".join(md(c.id) for c in under[:8]) + (f", … {len(under) - 8} more" if len(under) > 8 else "")
+        lines.append(f"- **{root.severity}** {md(root.line)} ({len(under)} checks: {ids})")
+    return lines + [_item(c, since) for c in rest]
+
+
 def _limited(lines: list[str]) -> list[str]:
     if len(lines) <= LIMIT:
         return lines
@@ -60,11 +70,11 @@ def render(run: RunResult, report_link: str = "readiness.html") -> str:
     history = run.history is not None
     new = run.new_failures() if history else run.failures()
     out += ["", f"### {'New since the last run' if history else 'Failures'} ({len(new)})"]
-    out += _limited([_item(c) for c in new]) or ["- none"]
+    out += _limited(_folded(run, new)) or ["- none"]
     if history:
         still = run.still_failing()
         out += ["", f"### Still failing ({len(still)})"]
-        out += _limited([_item(c, since=True) for c in still]) or ["- none"]
+        out += _limited(_folded(run, still, since=True)) or ["- none"]
         out += ["", f"### Fixed since the last run ({len(run.fixed)})"]
         out += _limited([f"- **{f.severity}** {md(f.id)}" for f in run.fixed]) or ["- none"]
     soon = [w for w in run.waivers if 0 <= w.days_left <= 14] + [

@@ -47,9 +47,12 @@ def digest(run: RunResult, report: str) -> str:
         lines += [f"- {r.line} ({r.dependents} dependent checks)" for r in run.root_causes[:LIST_LIMIT]]
     if new:
         lines.append(f"{'New' if run.history is not None else 'Failed'} ({len(new)}):")
-        lines += [f"- [{c.severity}] {c.id}: {c.reason}" for c in new[:LIST_LIMIT]]
-        if len(new) > LIST_LIMIT:
-            lines.append(f"- ... and {len(new) - LIST_LIMIT} more")
+        roots, rest = run.fold(new)
+        items = [f"- [{r.severity}] {r.line} ({len(under)} checks)" for r, under in roots]
+        items += [f"- [{c.severity}] {c.id}: {c.reason}" for c in rest]
+        lines += items[:LIST_LIMIT]
+        if len(items) > LIST_LIMIT:
+            lines.append(f"- ... and {len(items) - LIST_LIMIT} more")
     if run.fixed:
         lines.append(f"Fixed ({len(run.fixed)}):")
         lines += [f"- {f.id}" for f in run.fixed[:LIST_LIMIT]]

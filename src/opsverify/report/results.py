@@ -135,6 +135,19 @@ class RunResult:
     def still_failing(self) -> list[CheckResult]:
         return [c for c in self.failures() if c.change == "still-failing"]
 
+    def fold(self, checks: list[CheckResult]) -> tuple[list[tuple[RootCause, list[CheckResult]]], list[CheckResult]]:
+        """``checks`` with those under a root cause folded: (root, its checks among them) pairs, and the rest, so a
+        list says "container X is down (6 checks)" once instead of six times."""
+        roots = {r.key: r for r in self.root_causes}
+        folded: dict[str, list[CheckResult]] = {}
+        rest = []
+        for c in checks:
+            if c.root_cause in roots:
+                folded.setdefault(c.root_cause, []).append(c)
+            else:
+                rest.append(c)
+        return [(roots[k], v) for k, v in folded.items()], rest
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["schema"] = SCHEMA_VERSION

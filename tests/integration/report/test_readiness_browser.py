@@ -124,6 +124,7 @@ LAYOUT = """JSON.stringify((function () {
     banner: document.getElementById('banner').textContent,
     groups: Array.from(document.querySelectorAll('[data-entry]')).map(function (e) { return e.dataset.entry; }),
     newChecks: Array.from(document.querySelectorAll('#new [data-check]')).map(function (e) { return e.dataset.check; }),
+    newLines: document.querySelectorAll('#new > li').length,
     fixed: Array.from(document.querySelectorAll('#fixed [data-check]')).map(function (e) { return e.dataset.check; }).sort(),
     roots: Array.from(document.querySelectorAll('[data-root]')).map(function (e) { return e.dataset.root; }),
     rootLine: (document.querySelector('[data-root] summary') || {}).textContent || '',
@@ -352,6 +353,7 @@ def test_screenshots_show_the_banner_groups_and_no_horizontal_overflow(two_runs,
         [f"test_container_{c}[shop-api]" for c in ("running", "healthy")]
         + [f"test_http_{c}[{e}]" for c in ("status", "latency") for e in ("api-health", "api-orders")]
     )
+    assert layout["newLines"] == 1  # ... folded under their root cause: one line, not six alarms
     assert layout["fixed"] == ["test_container_healthy[shop-db]", "test_container_running[shop-db]"]
     assert layout["trendRuns"] == "4"
     assert layout["soon"] == ["test_queue_depth[shop-worker]", "restore-drill"]  # within 14 days: highlighted

@@ -523,6 +523,15 @@ def test_a_stopped_container_is_one_root_cause_line_with_its_dependents(rc_suite
     assert [(r["key"], len(r["checks"])) for r in data["root_causes"]] == [("containers:lab-api", 6)]
     md = (rc_suite.path / "reports" / "summary.md").read_text()
     assert "### Root causes (1)" in md and "(5 dependent checks)" in md
+    # "new since the last run" says it once too, not six times
+    new_section = md.split("### New since the last run (6)\n")[1].split("\n\n")[0].splitlines()
+    assert len(new_section) == 1
+    assert new_section[0].startswith(
+        "- **critical** container lab-api is down: lab-api: not running (exited, code 0) (6 checks: "
+        "test\\_container\\_running\\[lab-api\\], "
+    )
+    html_text = (rc_suite.path / "reports" / "readiness.html").read_text()
+    assert html_text.count('data-root-of="containers:lab-api"') == 1
 
 
 # --- notify, end to end ---------------------------------------------------------------------------------------------

@@ -170,3 +170,21 @@ def test_when_failure_sends_only_failing_runs(standin, telegram_env, t0):
 def _clear_masker():
     yield
     MASKER.clear()
+
+
+def test_the_digest_folds_failures_under_their_root_cause(t0):
+    from opsverify.report import rootcause
+    from opsverify.report.results import CheckResult
+
+    run = make_run([("ok[x]", "critical", "passed")], at=t0)
+    run.checks += [
+        CheckResult(
+            "test_container_running[api]", "t::a", "api", "containers", "critical", "failed", "api: not running"
+        ),
+        CheckResult("test_container_healthy[api]", "t::b", "api", "containers", "warning", "failed", "api: no status"),
+        CheckResult("test_disk[db]", "t::c", "db", "hosts", "warning", "failed", "db: / is 97 % full"),
+    ]
+    rootcause.group(run)
+    text = notify.digest(run, "r.html")
+    assert "Failed (3):\n- [critical] container api is down: api: not running (2 checks)\n" in text
+    assert "- [warning] test_disk[db]: db: / is 97 % full" in text and "test_container_healthy" not in text
