@@ -59,7 +59,10 @@ class ReportHooks:
 
         text = xml.read_text(encoding="utf-8")
         xml.write_text(
-            masking.MASKER.mask_document(rewrite(text, self.written.run.checks, self.state.fail_on)), encoding="utf-8"
+            masking.MASKER.mask_document(
+                rewrite(text, self.written.run.checks, self.state.fail_on, config.option.junitprefix)
+            ),
+            encoding="utf-8",
         )
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:

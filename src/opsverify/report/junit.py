@@ -28,16 +28,18 @@ _TESTCASE_ATTRS = ("name", "classname", "time", "assertions", "status")
 _ORDER = {"skipped": 0, "error": 1, "failure": 2, "system-out": 3, "system-err": 4}
 
 
-def address(nodeid: str) -> tuple[str, str]:
-    """(classname, name) of a node id, as pytest's junitxml computes them."""
+def address(nodeid: str, prefix: str | None = None) -> tuple[str, str]:
+    """(classname, name) of a node id, as pytest's junitxml computes them (``--junit-prefix`` included)."""
     names = nodeid.split("::")
     names[0] = re.sub(r"\.py$", "", names[0].replace("/", "."))
+    if prefix:
+        names.insert(0, prefix)
     return ".".join(names[:-1]), names[-1]
 
 
-def rewrite(text: str, checks: Iterable[CheckResult], fail_on: str) -> str:
+def rewrite(text: str, checks: Iterable[CheckResult], fail_on: str, prefix: str | None = None) -> str:
     root = ET.fromstring(text)
-    ours = {address(c.nodeid): c for c in checks}
+    ours = {address(c.nodeid, prefix): c for c in checks}
     suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
     for suite in suites:
         for case in suite.findall("testcase"):

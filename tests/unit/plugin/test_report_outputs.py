@@ -701,3 +701,15 @@ http:
     assert sorted(root["checks"]) == sorted(c for c in by_id if "admin" in c and by_id[c]["outcome"] == "failed")
     assert len(root["checks"]) == 3  # admin's status, admin-login's status and response time
     assert f"127.0.0.1:{dead} does not accept connections · 3 dependent checks" in page(pytester).section("failures")
+
+
+def test_junit_with_a_prefix_and_the_default_family_still_carries_severities(suite, jenkins_schema):
+    STATE["db"] = "down"
+    suite.runpytest(
+        "--inventory", "inventory.yml", "--opsverify-no-suite", "-p", "no:cacheprovider",
+        "--junitxml=reports/junit.xml", "--junit-prefix=ops",
+    )  # fmt: skip
+    assert list(jenkins_schema.iter_errors(str(suite.path / "reports" / "junit.xml"))) == []
+    case = _cases(suite)["test_up[db]"]
+    assert case.get("classname") == "ops.test_checks"
+    assert case.find("failure").get("message") == "[warning] db: state is down, expected up"
