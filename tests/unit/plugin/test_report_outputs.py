@@ -713,3 +713,16 @@ def test_junit_with_a_prefix_and_the_default_family_still_carries_severities(sui
     case = _cases(suite)["test_up[db]"]
     assert case.get("classname") == "ops.test_checks"
     assert case.find("failure").get("message") == "[warning] db: state is down, expected up"
+
+
+def test_history_off_writes_the_reports_without_changes_or_trend(suite, monkeypatch):
+    monkeypatch.setenv("OPSVERIFY_HISTORY", "off")
+    STATE["db"] = "down"
+    run(suite)
+    assert not (suite.path / "reports" / "history.sqlite").exists()
+    parsed = page(suite)
+    assert "changes" not in parsed.attrs and "trend" not in parsed.attrs
+    assert parsed.groups == ["fake:db"] and parsed.attrs["banner"]["data-verdict"] == "FAIL"
+    assert "### Failures (1)" in (suite.path / "reports" / "summary.md").read_text()
+    data = results(suite)
+    assert data["history"] is None and data["trend"] == [] and data["checks"][2]["change"] == ""
