@@ -2,8 +2,9 @@
 
 A root is one of:
 
-- a container (or compose service) that is not running: every other failed check of that container, and the failed
-  checks of the entries that the inventory's ``depends_on:`` says depend on it;
+- a container (or compose service) that is not running (exited, restarting in a loop, paused, created, gone): every
+  other failed check of that container, and the failed checks of the entries that the inventory's ``depends_on:``
+  says depend on it;
 - an unreachable host (``hosts`` entries): every other failed check of that host, and its dependents;
 - an address that refuses (or times out) connections, ``host:port``, named in two or more failure reasons.
 
@@ -20,7 +21,8 @@ from collections.abc import Mapping, Sequence
 from .results import CheckResult, RootCause, RunResult, severity_rank
 
 _DOWN = re.compile(
-    r"not running|\bexited\b|\bstopped\b|\bdead\b|\bpaused\b|no such container|container .*not found|is not found|"
+    r"not running|\bexited\b|\bstopped\b|\bdead\b|\bpaused\b|\brestarting\b|status is \"created\"|"
+    r"no such container|container .*not found|is not found|"
     r"\bdoes not exist\b",
     re.IGNORECASE,
 )

@@ -128,3 +128,34 @@ def test_root_severity_is_the_highest_of_its_checks(t0):
     )
     (root,) = rootcause.group(run)
     assert root.severity == "warning" and root.key == "address:10.1.1.1:80"
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        'lab-stopped: status is "exited" (exit code 0), expected "running"',
+        "lab-crashloop: is restarting (restart count 12, last exit code 1), expected it stable",
+        "lab-gone: container not found, expected it to exist (docker ps -a shows no such name)",
+        'lab-new: status is "created", expected "running"',
+    ],
+)
+def test_the_container_probes_down_messages_make_a_root(t0, reason):
+    target = reason.split(":")[0]
+    run = _run(
+        t0,
+        _check(f"test_container_running[{target}]", "containers", target, reason),
+        _check(f"test_container_healthy[{target}]", "containers", target, f"{target}: no health status"),
+    )
+    (root,) = rootcause.group(run)
+    assert root.key == f"containers:{target}" and root.dependents == 1
+
+
+def test_a_container_failing_for_other_reasons_is_no_root(t0):
+    run = _run(
+        t0,
+        _check(
+            "test_container_memory[api]", "containers", "api", "api: memory use 93 % of its limit, expected <= 80 %"
+        ),
+        _check("test_container_image[api]", "containers", "api", 'api: image "shop/api:latest" is not pinned'),
+    )
+    assert rootcause.group(run) == []
