@@ -64,6 +64,17 @@ def _parser() -> argparse.ArgumentParser:
     promql.add_argument("-v", "--verbose", action="store_true")
     promql.set_defaults(handler=_promql)
 
+    attest = sub.add_parser(
+        "attest", help="record a person's attestation of a checklist item (in <inventory>.attestations.yml)"
+    )
+    attest.add_argument("name", help="the checklist item's name")
+    attest.add_argument("--by", required=True, help="who attests it")
+    attest.add_argument("--evidence", required=True, help="URL, or file relative to the inventory, of the evidence")
+    attest.add_argument("-i", "--inventory", help="default: $OPSVERIFY_INVENTORY")
+    attest.add_argument("--env")
+    attest.add_argument("--on", help="the date it was done, YYYY-MM-DD (default: today)")
+    attest.set_defaults(handler=_attest)
+
     from .rules.options import add_arguments as add_rules_arguments  # imports the rules package: only when needed
 
     rules = sub.add_parser("rules", help="alert-rule unit tests in promtool's format, and a rule linter")
@@ -119,6 +130,41 @@ def _inventory_check(args: argparse.Namespace, extra: list[str]) -> int:
     inv = load_inventory(args.inventory, args.env)
     counts = ", ".join(f"{k}: {len(v)}" for k, v in inv.sections().items() if v) or "no entries"
     print(f"{args.inventory}: ok (environment: {inv.environment or 'none'}; {counts})")
+    return 0
+
+
+def _attest(args: argparse.Namespace, extra: list[str]) -> int:
+    import datetime
+    import os
+
+    from .inventory.checklist import Attestation, attestations_path, record
+
+    path = args.inventory or os.environ.get("OPSVERIFY_INVENTORY")
+    if not path:
+        print("opsverify attest: which inventory? give -i FILE or set $OPSVERIFY_INVENTORY", file=sys.stderr)
+        return EXIT_USAGE
+    inv = load_inventory(path, args.env)
+    item = next((c for c in inv.checklist if c.name == args.name), None)
+    if item is None:
+        known = ", ".join(c.name for c in inv.checklist) or "none"
+        print(f"opsverify attest: {path} has no checklist item {args.name!r} (items: {known})", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        on = datetime.date.fromisoformat(args.on) if args.on else datetime.date.today()
+    except ValueError:
+        print(f"opsverify attest: --on {args.on!r}: expected a date like 2026-12-31", file=sys.stderr)
+        return EXIT_USAGE
+    if "://" not in args.evidence and not (Path(path).parent / args.evidence).exists():
+        print(
+            f"opsverify attest: evidence {args.evidence!r} is neither a URL nor a file beside the inventory",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    attestation = Attestation(name=item.name, by=args.by, date=on, evidence=args.evidence)
+    target = attestations_path(path)
+    record(target, attestation)
+    until = attestation.expires(item.valid_for).isoformat()
+    print(f"{target}: {item.name} attested by {args.by} on {on.isoformat()}, valid until {until}; commit this file")
     return 0
 
 
