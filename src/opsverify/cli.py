@@ -82,6 +82,10 @@ def _parser() -> argparse.ArgumentParser:
         help="count a sample exactly 5m old as Prometheus 2 / promtool 2.x do (default: Prometheus 3, it is out)",
     )
     rules.set_defaults(handler=_rules)
+
+    from .alertmanager.cli import add_parser as add_alertmanager_parser  # `opsverify alertmanager ...`
+
+    add_alertmanager_parser(sub)
     return p
 
 

@@ -172,6 +172,8 @@ class Executor:
         if isinstance(first, Identifier):
             return self.call(dot, first, cmd, cmd.args[1:], final)
         if len(cmd.args) > 1 or final is not _MISSING:
+            if isinstance(first, Field) and _method(self.fields(first, dot, first.names[:-1]), first.names[-1]):
+                return self.call_method(dot, first, cmd, final)
             raise self.errorf(first, f"can't give argument to non-function {first}")
         return self.eval_arg(dot, first)
 
@@ -200,7 +202,22 @@ class Executor:
             value = self.field(node, value, name)
         return value
 
+    def call_method(self, dot: Any, node: Field, cmd: Command, final: Any) -> Any:
+        """A Go method with arguments (``.CommonLabels.Remove .GroupLabels.Names``); see :func:`_method`."""
+        method = _method(self.fields(node, dot, node.names[:-1]), node.names[-1])
+        values = [self.eval_arg(dot, a) for a in cmd.args[1:]] + ([] if final is _MISSING else [final])
+        try:
+            return method(*values)  # type: ignore[misc]
+        except (FuncError, TypeError) as exc:
+            raise self.errorf(cmd, f"error calling {node.names[-1]}: {exc}") from None
+
     def field(self, node: Node, value: Any, name: str) -> Any:
+        method = _method(value, name)
+        if method is not None:  # a niladic Go method such as .SortedPairs or .Alerts.Firing
+            try:
+                return method()
+            except TypeError as exc:
+                raise self.errorf(node, f"error calling {name}: {exc}") from None
         if isinstance(value, GoMap):
             return value.get(name, value.zero())
         if isinstance(value, GoStruct) and name in value.fields:
@@ -233,6 +250,12 @@ class Executor:
                 raise self.errorf(ident, f"wrong type for value; expected {expected}; got {go_type(value)}")
             if expected == "float64" and isinstance(value, int):
                 values[i] = float(value)
+
+
+def _method(value: Any, name: str) -> Callable[..., Any] | None:
+    """Values may carry Go methods as a ``go_methods`` table (name -> callable), e.g. Alertmanager's template KV."""
+    methods = getattr(value, "go_methods", None)
+    return methods.get(name) if isinstance(methods, dict) else None
 
 
 def _fits(value: Any, expected: str) -> bool:

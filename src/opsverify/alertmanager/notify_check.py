@@ -1,0 +1,75 @@
+"""``expected_notification``: render the alert's group on its receiver and check equals / contains / matches."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from ._re2 import unanchored
+from .model import Config, Route
+from .pipeline import Outcome
+from .render import Group, RenderError, render_field
+from .templates import TemplateSet
+from .testfile import AlertCase, TextAssert
+
+
+@lru_cache(maxsize=64)
+def _templates(patterns: tuple[str, ...]) -> TemplateSet:
+    return TemplateSet(list(patterns))
+
+
+def templates_for(config: Config) -> TemplateSet:
+    return _templates(tuple(config.templates))
+
+
+def group_of(route: Route, outcome: Outcome, everyone: list[Outcome]) -> Group:
+    """The notification group: alerts on the same route with the same group labels, not inhibited."""
+    key = route.group_labels(outcome.labels)
+    members = [
+        (o.labels, o.annotations)
+        for o in everyone
+        if not o.inhibited_by and any(d.route is route for d in o.deliveries) and route.group_labels(o.labels) == key
+    ]
+    return Group(route.receiver, key, members or [(outcome.labels, outcome.annotations)], route.key())
+
+
+def pick_route(config: Config, outcome: Outcome, kind: str, receiver: str | None) -> Route:
+    for d in outcome.deliveries:
+        if (receiver is None or d.receiver == receiver) and f"{kind}_configs" in config.receivers[
+            d.receiver
+        ].integrations:
+            return d.route
+    wanted = f"receiver {receiver!r} with {kind}_configs" if receiver else f"a receiver with {kind}_configs"
+    raise RenderError(f"routed to [{', '.join(outcome.receivers)}], none is {wanted}")
+
+
+def check_text(text: str, check: TextAssert) -> list[str]:
+    """Failed assertions, each as ``contains 'x'``-style phrases."""
+    out = []
+    if check.equals is not None and text != check.equals:
+        out.append(f"does not equal {check.equals!r}")
+    if check.contains is not None and check.contains not in text:
+        out.append(f"does not contain {check.contains!r}")
+    if check.matches is not None and unanchored(check.matches).search(text) is None:
+        out.append(f"does not match /{check.matches}/")
+    return out
+
+
+def check_notification(
+    config: Config, case: AlertCase, outcome: Outcome, everyone: list[Outcome], at: dt.datetime
+) -> tuple[list[str], list[str]]:
+    fails: list[str] = []
+    diff: list[str] = []
+    for kind, fields in (case.expected_notification or {}).items():
+        try:
+            route = pick_route(config, outcome, kind, case.receiver)
+            group = group_of(route, outcome, everyone)
+            for field, check in fields.items():
+                text = render_field(config, templates_for(config), group, kind, field, at)
+                problems = check_text(text, check)
+                if problems:
+                    fails.append(f"{kind}.{field} on {route.receiver} {'; '.join(problems)}")
+                    diff += [f"  {kind}.{field} rendered:"] + [f"  | {line}" for line in text.splitlines() or [""]]
+        except RenderError as exc:
+            fails.append(f"{kind}: cannot render: {exc}")
+    return fails, diff
