@@ -1,0 +1,134 @@
+"""A throwaway Alertmanager (Debian's binary) on 127.0.0.1 with a webhook sink that records what it is sent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+BINARY = shutil.which("prometheus-alertmanager") or "/usr/bin/prometheus-alertmanager"
+TIMEOUT = 5.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Sink:
+    """Webhook bodies received, by receiver name."""
+
+    bodies: list[dict[str, Any]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def notified(self) -> dict[str, set[tuple[tuple[str, str], ...]]]:
+        """receiver -> label sets (sorted tuples) it was notified about."""
+        out: dict[str, set[tuple[tuple[str, str], ...]]] = {}
+        with self.lock:
+            for body in self.bodies:
+                for alert in body["alerts"]:
+                    out.setdefault(body["receiver"], set()).add(tuple(sorted(alert["labels"].items())))
+        return out
+
+
+@contextmanager
+def webhook_sink() -> Iterator[tuple[str, Sink]]:
+    sink = Sink()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+            with sink.lock:
+                sink.bodies.append(body)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/hook", sink
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def alertmanager(config: Path, storage: Path) -> Iterator[str]:
+    """Run Alertmanager on a free port (no clustering); yield its base URL; stop it afterwards."""
+    port = free_port()
+    log = (storage / "alertmanager.log").open("w")
+    proc = subprocess.Popen(
+        [
+            BINARY,
+            f"--config.file={config}",
+            f"--storage.path={storage}",
+            f"--web.listen-address=127.0.0.1:{port}",
+            "--cluster.listen-address=",
+            "--log.level=warn",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(url, proc, storage)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log.close()
+
+
+def _wait_ready(url: str, proc: subprocess.Popen[bytes], storage: Path) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"alertmanager exited: {(storage / 'alertmanager.log').read_text()[-2000:]}")
+        try:
+            if httpx.get(f"{url}/-/ready", timeout=TIMEOUT).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("alertmanager did not become ready in 20s")
+
+
+def post_alerts(url: str, alerts: list[dict[str, str]], ends_in: dt.timedelta) -> None:
+    now = dt.datetime.now(dt.UTC)
+    body = [
+        {
+            "labels": labels,
+            "startsAt": (now - dt.timedelta(minutes=1)).isoformat(),
+            "endsAt": (now + ends_in).isoformat(),
+        }
+        for labels in alerts
+    ]
+    httpx.post(f"{url}/api/v2/alerts", json=body, timeout=TIMEOUT).raise_for_status()
+
+
+def get_alerts(url: str) -> list[dict[str, Any]]:
+    resp = httpx.get(f"{url}/api/v2/alerts", timeout=TIMEOUT)
+    resp.raise_for_status()
+    return list(resp.json())

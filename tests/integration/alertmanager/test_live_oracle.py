@@ -1,0 +1,150 @@
+"""Oracle: a real Alertmanager (Debian's 0.25, our own process) against our inhibition, time intervals and routing.
+
+Alerts are posted to ``/api/v2/alerts``; Alertmanager's ``status.inhibitedBy`` and ``receivers`` are compared with ours,
+and the webhook bodies it sends show who is really notified (0.25's API has no ``mutedBy``: muting shows as a
+notification that never comes). Time intervals are written around the wall clock of the run, in Asia/Tokyo.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from opsverify.alertmanager.config import load_config
+from opsverify.alertmanager.pipeline import evaluate
+from opsverify.alertmanager.timeintervals import WEEKDAYS
+
+from .live_am import BINARY, alertmanager, get_alerts, post_alerts, webhook_sink
+
+ZONE = "Asia/Tokyo"
+RECEIVERS = ["default", "night", "never-reached", "day", "muted-branch", "open-branch", "db"]
+ALERTS = [
+    {"alertname": "DBDown", "severity": "critical", "team": "db", "cluster": "a"},
+    {"alertname": "DBSlow", "severity": "warning", "team": "db", "cluster": "a"},  # inhibited (same cluster)
+    {"alertname": "DBSlow", "severity": "warning", "team": "db", "cluster": "b"},  # no critical in b
+    {"alertname": "Other", "severity": "critical", "team": "other"},  # no cluster label...
+    {"alertname": "DBLag", "severity": "warning", "team": "db"},  # ...so it inhibits this one (missing == empty)
+    {"alertname": "NodeDown", "node": "n1", "team": "db"},  # matches both sides: not inhibited by itself
+    {"alertname": "NodeLoad", "node": "n1", "team": "db"},  # inhibited by NodeDown n1
+    {"alertname": "NodeDown", "node": "n2", "team": "db", "x": "1"},  # both two-sided: neither inhibits
+    {"alertname": "NodeDown", "node": "n2", "team": "db", "x": "2"},
+    {"alertname": "Night", "team": "night"},  # muted route ends matching
+    {"alertname": "Day", "team": "day"},  # outside its active interval
+    {"alertname": "Both", "team": "both"},  # muted branch + an open sibling via continue
+]
+
+
+def intervals_yaml(now: dt.datetime) -> str:
+    local = now.astimezone(ZoneInfo(ZONE))
+    days = calendar.monthrange(local.year, local.month)[1]
+    from_end = local.day - days - 1  # today's negative day of month
+    weekday = WEEKDAYS[(local.weekday() + 1) % 7]
+    others = [d for d in WEEKDAYS if d != weekday]
+    minute = local.hour * 60 + local.minute
+    times = ""
+    if 90 <= minute <= 22 * 60:
+        start, end = minute - 60, minute + 60
+        times = f'\n        times: [{{start_time: "{start // 60:02d}:{start % 60:02d}", end_time: "{end // 60:02d}:{end % 60:02d}"}}]'
+    return f"""
+time_intervals:
+  - name: now-window
+    time_intervals:
+      - location: {ZONE}
+        weekdays: [{weekday}]
+        days_of_month: ["{from_end}:-1"]
+        months: ["{calendar.month_name[local.month].lower()}"]
+        years: ["{local.year}"]{times}
+  - name: elsewhen
+    time_intervals:
+      - years: ["{local.year + 1}:{local.year + 2}"]
+  - name: this-weekday
+    time_intervals:
+      - {{weekdays: [{weekday}], location: {ZONE}}}
+  - name: other-days
+    time_intervals:
+      - {{weekdays: [{", ".join(others)}], location: {ZONE}}}
+"""
+
+
+def config_yaml(hook: str, now: dt.datetime) -> str:
+    receivers = "\n".join(f"  - name: {r}\n    webhook_configs: [{{url: '{hook}'}}]" for r in RECEIVERS)
+    return f"""
+route:
+  receiver: default
+  group_by: ['...']
+  group_wait: 1s
+  group_interval: 1s
+  repeat_interval: 1h
+  routes:
+    - {{matchers: [team="night"], receiver: night, mute_time_intervals: [now-window]}}
+    - {{matchers: [team="night"], receiver: never-reached}}
+    - {{matchers: [team="day"], receiver: day, active_time_intervals: [elsewhen]}}
+    - {{matchers: [team="both"], receiver: muted-branch, continue: true, mute_time_intervals: [this-weekday]}}
+    - {{matchers: [team="both"], receiver: open-branch, mute_time_intervals: [other-days]}}
+    - {{matchers: [team="db"], receiver: db}}
+receivers:
+{receivers}
+inhibit_rules:
+  - source_matchers: [severity="critical"]
+    target_matchers: [severity="warning"]
+    equal: [cluster]
+  - source_matchers: [alertname="NodeDown"]
+    target_matchers: ['alertname=~"Node.*"']
+    equal: [node]
+{intervals_yaml(now)}"""
+
+
+def _key(labels: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(labels.items()))
+
+
+def _settled(sink, want: int) -> dict:  # type: ignore[no-untyped-def]
+    """Wait until as many alerts were notified as we expect, then a little longer for any extra one."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and sum(len(v) for v in sink.notified().values()) < want:
+        time.sleep(0.2)
+    time.sleep(2.5)
+    return sink.notified()
+
+
+@pytest.fixture(scope="module")
+def binary() -> str:
+    if not Path(BINARY).exists():
+        pytest.skip("prometheus-alertmanager not installed (Debian package prometheus-alertmanager)")
+    return BINARY
+
+
+def test_inhibition_and_muting_agree_with_live_alertmanager(binary: str, tmp_path: Path) -> None:
+    now = dt.datetime.now(dt.UTC)
+    with webhook_sink() as (hook, sink):
+        path = tmp_path / "alertmanager.yml"
+        path.write_text(config_yaml(hook, now), encoding="utf-8")
+        ours = {_key(o.labels): o for o in evaluate(load_config(path), ALERTS, now)}
+        storage = tmp_path / "data"
+        storage.mkdir()
+        with alertmanager(path, storage) as url:
+            post_alerts(url, ALERTS, dt.timedelta(minutes=10))
+            expected_count = sum(len(o.notified) for o in ours.values())
+            notified = _settled(sink, expected_count)
+            theirs = {_key(a["labels"]): a for a in get_alerts(url)}
+            post_alerts(url, ALERTS, -dt.timedelta(seconds=1))  # resolve them
+    assert set(theirs) == set(ours)
+    problems = []
+    for key, outcome in ours.items():
+        am = theirs[key]
+        if bool(am["status"]["inhibitedBy"]) != bool(outcome.inhibited_by):
+            problems.append(f"{key}: inhibited AM={am['status']['inhibitedBy']} ours={outcome.inhibited_by}")
+        if sorted({r["name"] for r in am["receivers"]}) != sorted(set(outcome.receivers)):
+            problems.append(f"{key}: receivers AM={am['receivers']} ours={outcome.receivers}")
+        got = sorted(r for r, keys in notified.items() if key in keys)
+        if got != sorted(outcome.notified):
+            problems.append(f"{key}: notified AM={got} ours={outcome.notified} (muted by {outcome.muted_by})")
+    assert not problems, "\n".join(problems)
+    # the scenario really exercises both mechanisms (else agreement would prove little)
+    assert sum(bool(o.inhibited_by) for o in ours.values()) == 3
+    assert {m for o in ours.values() for m in o.muted_by} == {"now-window", "elsewhen", "this-weekday"}
