@@ -33,6 +33,7 @@ def add_parser(sub: Any) -> None:
     test.add_argument("files", nargs="+")
     test.add_argument("--json", action="store_true", help="print results as JSON")
     test.add_argument("--junit", help="write JUnit XML here")
+    test.add_argument("--config", help="test this Alertmanager config instead of the files' own (e.g. a candidate)")
     routes = act.add_parser("routes", help="the receivers a label set is routed to, with the route path")
     routes.add_argument("--config", required=True)
     routes.add_argument("labels", nargs="+", help="name=value ... (as amtool config routes test)")
@@ -57,7 +58,7 @@ def main(args: argparse.Namespace, extra: list[str], out: TextIO = sys.stdout) -
 
 
 def _test(args: argparse.Namespace, out: TextIO) -> int:
-    results = run_paths(args.files)
+    results = run_paths(args.files, args.config)
     if args.junit:
         write_junit(args.junit, results)
     if args.json:

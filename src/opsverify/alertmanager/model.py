@@ -97,10 +97,13 @@ class InhibitRule:
     line: int
 
     def inhibits(self, target: dict[str, str], firing: list[dict[str, str]]) -> bool:
+        return self.source_for(target, firing) is not None
+
+    def source_for(self, target: dict[str, str], firing: list[dict[str, str]]) -> dict[str, str] | None:
         """inhibit.InhibitRule: the target matches, and a firing source (not also a two-sided match) shares
-        every ``equal`` label value (absent == empty)."""
+        every ``equal`` label value (absent == empty); that source, or None."""
         if not matches_all(self.target, target):
-            return False
+            return None
         two_sided = matches_all(self.source, target)
         for source in firing:
             if not matches_all(self.source, source):
@@ -109,8 +112,8 @@ class InhibitRule:
                 continue
             if two_sided and matches_all(self.target, source):
                 continue
-            return True
-        return False
+            return source
+        return None
 
 
 @dataclass

@@ -6,6 +6,7 @@ import datetime as dt
 from functools import lru_cache
 
 from ._re2 import unanchored
+from .checks import Failure
 from .model import Config, Route
 from .pipeline import Outcome
 from .render import Group, RenderError, render_field
@@ -57,9 +58,8 @@ def check_text(text: str, check: TextAssert) -> list[str]:
 
 def check_notification(
     config: Config, case: AlertCase, outcome: Outcome, everyone: list[Outcome], at: dt.datetime
-) -> tuple[list[str], list[str]]:
-    fails: list[str] = []
-    diff: list[str] = []
+) -> list[Failure]:
+    fails: list[Failure] = []
     for kind, fields in (case.expected_notification or {}).items():
         try:
             route = pick_route(config, outcome, kind, case.receiver)
@@ -68,8 +68,8 @@ def check_notification(
                 text = render_field(config, templates_for(config), group, kind, field, at)
                 problems = check_text(text, check)
                 if problems:
-                    fails.append(f"{kind}.{field} on {route.receiver} {'; '.join(problems)}")
-                    diff += [f"  {kind}.{field} rendered:"] + [f"  | {line}" for line in text.splitlines() or [""]]
+                    shown = [f"  {kind}.{field} rendered:"] + [f"  | {line}" for line in text.splitlines() or [""]]
+                    fails.append(Failure(f"{kind}.{field} on {route.receiver} {'; '.join(problems)}", shown))
         except RenderError as exc:
-            fails.append(f"{kind}: cannot render: {exc}")
-    return fails, diff
+            fails.append(Failure(f"{kind}: cannot render: {exc}"))
+    return fails

@@ -31,8 +31,13 @@ class Delivery:
 class Outcome:
     labels: dict[str, str]
     deliveries: list[Delivery]
-    inhibited_by: list[str]  # names of the inhibit rules that hold it back (Alertmanager records the first)
+    inhibit_sources: list[tuple[str, dict[str, str]]]  # (rule name, a source alert) per inhibiting rule
     annotations: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def inhibited_by(self) -> list[str]:
+        """Names of the inhibit rules that hold it back (Alertmanager records the first one's source)."""
+        return [name for name, _ in self.inhibit_sources]
 
     @property
     def receivers(self) -> list[str]:
@@ -60,8 +65,11 @@ def route_muted_by(config: Config, route: Route, at: dt.datetime) -> list[str]:
     return muted
 
 
-def inhibiting_rules(config: Config, labels: dict[str, str], firing: list[dict[str, str]]) -> list[str]:
-    return [rule.name for rule in config.inhibit_rules if rule.inhibits(labels, firing)]
+def inhibit_sources(
+    config: Config, labels: dict[str, str], firing: list[dict[str, str]]
+) -> list[tuple[str, dict[str, str]]]:
+    found = ((rule.name, rule.source_for(labels, firing)) for rule in config.inhibit_rules)
+    return [(name, source) for name, source in found if source is not None]
 
 
 def evaluate(config: Config, alerts: list[dict[str, str]], at: dt.datetime = DEFAULT_AT) -> list[Outcome]:
@@ -69,7 +77,7 @@ def evaluate(config: Config, alerts: list[dict[str, str]], at: dt.datetime = DEF
     out = []
     for labels in alerts:
         deliveries = [Delivery(r, route_muted_by(config, r, at)) for r in config.route.match(labels)]
-        out.append(Outcome(labels, deliveries, inhibiting_rules(config, labels, alerts)))
+        out.append(Outcome(labels, deliveries, inhibit_sources(config, labels, alerts)))
     return out
 
 

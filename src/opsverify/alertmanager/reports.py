@@ -29,8 +29,7 @@ def as_json(results: list[AlertResult]) -> str:
             "alert": r.alert,
             "line": r.line,
             "passed": r.passed,
-            "failures": r.failures,
-            "diff": r.diff,
+            "failures": [{"message": f.message, "diff": f.diff} for f in r.failures],
         }
         for r in results
     ]
@@ -49,7 +48,7 @@ def write_junit(path: str, results: list[AlertResult]) -> None:
         for r in items:
             case = ET.SubElement(suite, "testcase", name=f"{r.test}::{r.alert}", classname=file)
             if not r.passed:
-                ET.SubElement(case, "failure", message=r.failures[0]).text = r.message()
+                ET.SubElement(case, "failure", message=r.failures[0].message).text = r.message()
     tree = ET.ElementTree(root)
     ET.indent(tree)
     Path(path).parent.mkdir(parents=True, exist_ok=True)

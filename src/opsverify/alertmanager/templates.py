@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..rules.template import TemplateError
-from ..rules.template.execute import Executor
-from ..rules.template.gofmt import sprint_value
+from ..rules.template.execute import Executor, print_value
 from ..rules.template.nodes import Action, Node
 from ..rules.template.parser import Tree, parse
 from .tmplfuncs import SafeHTML, alertmanager_funcs
@@ -103,7 +102,7 @@ class _HTMLExecutor(Executor):
     def walk(self, dot: Any, node: Node) -> None:
         if isinstance(node, Action) and not node.pipe.decl:
             value = self.eval_pipe(dot, node.pipe)
-            text = "<no value>" if value is None else sprint_value(value)
+            text = print_value(value)
             self.out.append(text if isinstance(value, SafeHTML) else _escape(text))
             return
         super().walk(dot, node)

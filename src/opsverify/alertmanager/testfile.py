@@ -43,7 +43,8 @@ class TextAssert:
 
 @dataclass
 class AlertCase:
-    labels: dict[str, str]
+    labels: dict[str, str] = field(default_factory=dict)
+    from_rule_test: str | None = None  # RULES_TEST.yml::GROUP::ALERTNAME@EVAL_TIME, instead of labels
     annotations: dict[str, str] = field(default_factory=dict)
     expected_receivers: list[str] | None = None
     expected_group_by: list[str] | None = None
@@ -53,15 +54,20 @@ class AlertCase:
     expected_notification: dict[str, dict[str, TextAssert]] | None = None
     receiver: str | None = None  # which routed receiver expected_notification renders (default: the first fitting)
     line: int = field(default=0, init=False)
+    unresolved: str = field(default="", init=False)  # from_rule_test fired nothing: why, as a failure
 
     def title(self) -> str:
+        if self.unresolved:
+            return self.from_rule_test or ""
         return self.labels.get("alertname") or "{" + ",".join(f"{k}={v}" for k, v in self.labels.items()) + "}"
 
 
 @dataclass
 class FiringAlert:
-    labels: dict[str, str]
+    labels: dict[str, str] = field(default_factory=dict)
+    from_rule_test: str | None = None
     annotations: dict[str, str] = field(default_factory=dict)
+    line: int = field(default=0, init=False)
 
 
 @dataclass
@@ -112,6 +118,10 @@ def _annotate(conv: Converter, raw_tests: Any, i: int, case: TestCase) -> None:
     for j, alert in enumerate(case.alerts):
         alert.line = raw["alerts"][j].line
         _check_alert(conv, alert, f"tests[{i}].alerts[{j}]")
+    for j, firing in enumerate(case.firing):
+        firing.line = raw["firing"][j].line
+        if bool(firing.labels) == bool(firing.from_rule_test):
+            raise conv.fail(firing.line, f"tests[{i}].firing[{j}]", "give labels or from_rule_test (one of them)")
 
 
 def _instant(conv: Converter, text: str, line: int, where: str) -> dt.datetime:
@@ -127,6 +137,8 @@ def _instant(conv: Converter, text: str, line: int, where: str) -> dt.datetime:
 
 
 def _check_alert(conv: Converter, alert: AlertCase, where: str) -> None:
+    if bool(alert.labels) == bool(alert.from_rule_test):
+        raise conv.fail(alert.line, where, "give labels or from_rule_test (one of them)")
     both = alert.expected_inhibited is not None and alert.expected_inhibited_by is not None
     if both and bool(alert.expected_inhibited_by) != alert.expected_inhibited:
         raise conv.fail(alert.line, where, "expected_inhibited and expected_inhibited_by contradict each other")

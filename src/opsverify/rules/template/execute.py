@@ -84,7 +84,7 @@ class Executor:
         elif isinstance(node, Action):
             value = self.eval_pipe(dot, node.pipe)
             if not node.pipe.decl:
-                self.out.append("<no value>" if value is None else sprint_value(value))
+                self.out.append(print_value(value))
         elif isinstance(node, Branch):
             self.walk_branch(dot, node)
         elif isinstance(node, TemplateCall):
@@ -250,6 +250,14 @@ class Executor:
                 raise self.errorf(ident, f"wrong type for value; expected {expected}; got {go_type(value)}")
             if expected == "float64" and isinstance(value, int):
                 values[i] = float(value)
+
+
+def print_value(value: Any) -> str:
+    """How an action prints its value: ``<no value>`` for nil, a Go ``String()`` method when the value has one."""
+    if value is None:
+        return "<no value>"
+    stringer = _method(value, "String")
+    return str(stringer()) if stringer is not None else sprint_value(value)
 
 
 def _method(value: Any, name: str) -> Callable[..., Any] | None:
