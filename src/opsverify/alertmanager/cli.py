@@ -49,7 +49,8 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(handler=main)
 
 
-def main(args: argparse.Namespace, extra: list[str], out: TextIO = sys.stdout) -> int:
+def main(args: argparse.Namespace, extra: list[str], out: TextIO | None = None) -> int:
+    out = out or sys.stdout
     if args.am_action == "test":
         return _test(args, out)
     if args.am_action == "routes":

@@ -172,8 +172,9 @@ class Executor:
         if isinstance(first, Identifier):
             return self.call(dot, first, cmd, cmd.args[1:], final)
         if len(cmd.args) > 1 or final is not _MISSING:
-            if isinstance(first, Field) and _method(self.fields(first, dot, first.names[:-1]), first.names[-1]):
-                return self.call_method(dot, first, cmd, final)
+            target = self.method_target(dot, first)
+            if target is not None:
+                return self.call_method(dot, target, cmd, final)
             raise self.errorf(first, f"can't give argument to non-function {first}")
         return self.eval_arg(dot, first)
 
@@ -202,14 +203,26 @@ class Executor:
             value = self.field(node, value, name)
         return value
 
-    def call_method(self, dot: Any, node: Field, cmd: Command, final: Any) -> Any:
-        """A Go method with arguments (``.CommonLabels.Remove .GroupLabels.Names``); see :func:`_method`."""
-        method = _method(self.fields(node, dot, node.names[:-1]), node.names[-1])
+    def method_target(self, dot: Any, node: Node) -> tuple[Callable[..., Any], str] | None:
+        """A Go method called with arguments (``.CommonLabels.Remove .GroupLabels.Names``); see :func:`_method`."""
+        if isinstance(node, Field):
+            receiver, names = dot, node.names
+        elif isinstance(node, Chain) and node.names:
+            receiver, names = self.eval_arg(dot, node.node), node.names
+        elif isinstance(node, Variable) and len(node.names) > 1:
+            receiver, names = self.var(node.names[0]), node.names[1:]
+        else:
+            return None
+        method = _method(self.fields(node, receiver, names[:-1]), names[-1])
+        return (method, names[-1]) if method is not None else None
+
+    def call_method(self, dot: Any, target: tuple[Callable[..., Any], str], cmd: Command, final: Any) -> Any:
+        method, name = target
         values = [self.eval_arg(dot, a) for a in cmd.args[1:]] + ([] if final is _MISSING else [final])
         try:
-            return method(*values)  # type: ignore[misc]
+            return method(*values)
         except (FuncError, TypeError) as exc:
-            raise self.errorf(cmd, f"error calling {node.names[-1]}: {exc}") from None
+            raise self.errorf(cmd, f"error calling {name}: {exc}") from None
 
     def field(self, node: Node, value: Any, name: str) -> Any:
         method = _method(value, name)
