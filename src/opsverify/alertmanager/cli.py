@@ -46,6 +46,11 @@ def add_parser(sub: Any) -> None:
     render.add_argument("--integration", default="", help="telegram, slack, email, webhook... (default: the first)")
     render.add_argument("--field", default="", help="message, text, html, subject, title, payload...")
     render.add_argument("--at", help="RFC 3339 instant (default: Mon 2026-01-05 10:00 UTC)")
+    cov = act.add_parser("coverage", help="who is notified, every 15 minutes of a week, for each alert rule's labels")
+    cov.add_argument("--config", required=True)
+    cov.add_argument("--rules", nargs="+", required=True, help="alert rule files (their static labels are walked)")
+    cov.add_argument("--location", default="UTC", help="time zone the week is walked and shown in (default: UTC)")
+    cov.add_argument("--week", help="the Monday the week starts on, YYYY-MM-DD (default: 2026-01-05)")
     p.set_defaults(handler=main)
 
 
@@ -55,7 +60,25 @@ def main(args: argparse.Namespace, extra: list[str], out: TextIO | None = None) 
         return _test(args, out)
     if args.am_action == "routes":
         return _routes(args, out)
+    if args.am_action == "coverage":
+        return _coverage(args, out)
     return _render(args, out)
+
+
+def _coverage(args: argparse.Namespace, out: TextIO) -> int:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from .coverage import WEEK_START, coverage_report, rule_label_sets
+
+    try:
+        ZoneInfo(args.location)
+        week = dt.date.fromisoformat(args.week) if args.week else WEEK_START
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise UsageError(f"coverage: {exc}") from None
+    label_sets = rule_label_sets(args.rules)
+    lines = coverage_report(load_config(args.config), label_sets, args.location, week)
+    print("\n".join(lines) if lines else f"covered: {len(label_sets)} alert label sets, every 15 minutes", file=out)
+    return 1 if lines else 0
 
 
 def _test(args: argparse.Namespace, out: TextIO) -> int:
