@@ -62,11 +62,11 @@ def run_paths(paths: list[str], config: str | None = None) -> list[AlertResult]:
     for tf in loaded:
         resolve_rule_refs(tf)
     override = load_config(config) if config else None
-    configs = [override or _config_of(tf) for tf in loaded]
+    configs = [override or config_of(tf) for tf in loaded]
     return [r for tf, cfg in zip(loaded, configs, strict=True) for r in run_file(tf, cfg)]
 
 
-def _config_of(tf: TestFile) -> Config:
+def config_of(tf: TestFile) -> Config:
     path = tf.config_path()
     if not path.is_file():
         raise TestFileError(tf.path, tf.config_line, f"config: {path}: file not found")
