@@ -148,3 +148,31 @@ def test_inhibition_and_muting_agree_with_live_alertmanager(binary: str, tmp_pat
     # the scenario really exercises both mechanisms (else agreement would prove little)
     assert sum(bool(o.inhibited_by) for o in ours.values()) == 3
     assert {m for o in ours.values() for m in o.muted_by} == {"now-window", "elsewhen", "this-weekday"}
+
+
+def test_coverage_of_the_running_config(binary: str, tmp_path: Path) -> None:
+    """The inventory check reads a live Alertmanager's loaded config from /api/v2/status and walks it."""
+    from opsverify.alertmanager.inventory_check import coverage_problems
+
+    root = Path(__file__).resolve().parents[3] / "fixtures"
+    config = tmp_path / "am.yml"  # the planted gap, with templates that resolve from tmp_path
+    gap = (root / "alertmanager" / "mutated" / "coverage-gap.yml").read_text(encoding="utf-8")
+    config.write_text(gap.replace("../templates/", str(root / "alertmanager" / "templates") + "/"), encoding="utf-8")
+    storage = tmp_path / "data"
+    storage.mkdir()
+    rules = [root / "rules" / "stack-alerts.yml"]
+    with alertmanager(config, storage) as url:
+        live = coverage_problems(url=url, rule_files=rules, location="Europe/Berlin")
+    offline = coverage_problems(config_file=config, rule_files=rules, location="Europe/Berlin")
+    assert live == offline and len(live) == 5
+    assert live[0].startswith("severity=warning alertname=DiskAlmostFull: nobody is notified Mon 18:00-Tue 08:00")
+
+
+def test_no_alertmanager_is_a_clear_error() -> None:
+    from opsverify.alertmanager.live import LiveConfigError, fetch_config
+
+    from .live_am import free_port
+
+    url = f"http://127.0.0.1:{free_port()}"
+    with pytest.raises(LiveConfigError, match=rf"^{url}/api/v2/status: ConnectError"):
+        fetch_config(url, timeout=2.0)

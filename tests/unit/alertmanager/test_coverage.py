@@ -70,3 +70,15 @@ def test_cli_exit_codes(capsys) -> None:
     assert capsys.readouterr().out == "covered: 7 alert label sets, every 15 minutes\n"
     assert main([*args, str(GAP)]) == 1
     assert main([*args, str(LAB), "--week", "someday"]) == 4
+
+
+def test_inventory_entry_function_reads_a_file_config() -> None:
+    import pytest
+
+    from opsverify.alertmanager.inventory_check import coverage_problems
+
+    assert coverage_problems(config_file=GAP, rule_files=RULES, location="Europe/Berlin")[-1].endswith(
+        'Fri 18:00-Mon 08:00 Europe/Berlin (route #3 muted by "offhours", continue=false)'
+    )
+    with pytest.raises(ValueError, match="needs config_file or url"):
+        coverage_problems(rule_files=RULES)
