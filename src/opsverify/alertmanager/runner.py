@@ -52,7 +52,7 @@ def run_case(config: Config, test: TestCase, file: str) -> list[AlertResult]:
 
 
 def run_file(tf: TestFile, config: Config | None = None) -> list[AlertResult]:
-    config = config or load_config(tf.config_path())
+    config = config or config_of(tf)
     return [r for test in tf.tests for r in run_case(config, test, tf.path)]
 
 
@@ -68,6 +68,8 @@ def run_paths(paths: list[str], config: str | None = None) -> list[AlertResult]:
 
 def config_of(tf: TestFile) -> Config:
     path = tf.config_path()
+    if path is None:
+        raise TestFileError(tf.path, 1, "no config: name the Alertmanager config with `config:` or --config")
     if not path.is_file():
         raise TestFileError(tf.path, tf.config_line, f"config: {path}: file not found")
     return load_config(path)

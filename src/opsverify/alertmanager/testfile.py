@@ -82,12 +82,14 @@ class TestCase:
 
 @dataclass
 class TestFile:
-    config: str
     tests: list[TestCase]
+    config: str | None = None  # PR #5175's files have none: then --config (--am-config) names it
     path: str = field(default="", init=False)
     config_line: int = field(default=0, init=False)
 
-    def config_path(self) -> Path:
+    def config_path(self) -> Path | None:
+        if self.config is None:
+            return None
         p = Path(self.config)
         return p if p.is_absolute() else Path(self.path).parent / p
 

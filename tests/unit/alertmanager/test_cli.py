@@ -133,3 +133,27 @@ def test_bad_labels_argument_is_exit_4(tmp_path: Path, capsys) -> None:
     (tmp_path / "am.yml").write_text(CONFIG)
     assert main(["alertmanager", "routes", "--config", str(tmp_path / "am.yml"), "team=~db"]) == 4
     assert "a label is name=value" in capsys.readouterr().err
+
+
+PR_5175 = """
+tests:
+  - name: "critical suppresses warning"
+    alerts:
+      - labels: {alertname: SomeAlert, severity: critical, team: db}
+        expected_receivers: [db-pager]
+      - labels: {alertname: SomeAlert, severity: warning}
+        expected_inhibited: true
+"""
+
+
+def test_pr_5175_files_run_with_config_given_on_the_command_line(files, capsys, tmp_path: Path) -> None:
+    config = tmp_path / "inhibit.yml"
+    config.write_text(
+        CONFIG + "inhibit_rules:\n  - {source_matchers: [severity=critical], target_matchers: [severity=warning]}\n"
+    )
+    path = files(PR_5175)
+    assert main(["alertmanager", "test", path, "--config", str(config)]) == 0
+    assert main(["alertmanager", "test", path]) == 4
+    assert capsys.readouterr().err.endswith(
+        f"opsverify: {path}:1: no config: name the Alertmanager config with `config:` or --config\n"
+    )
