@@ -33,6 +33,9 @@ ALERTS = [
     {"alertname": "NodeLoad", "node": "n1", "team": "db"},  # inhibited by NodeDown n1
     {"alertname": "NodeDown", "node": "n2", "team": "db", "x": "1"},  # both two-sided: neither inhibits
     {"alertname": "NodeDown", "node": "n2", "team": "db", "x": "2"},
+    {"alertname": "CoreDown", "tier": "core", "site": "s1"},  # two-sided, listed before the source-only one:
+    {"alertname": "CoreSlow", "tier": "core", "site": "s1"},  # both inhibited by EdgeDown (0.30-0.34.0 differ)
+    {"alertname": "EdgeDown", "tier": "core", "site": "s1"},
     {"alertname": "Night", "team": "night"},  # muted route ends matching
     {"alertname": "Day", "team": "day"},  # outside its active interval
     {"alertname": "Both", "team": "both"},  # muted branch + an open sibling via continue
@@ -96,6 +99,9 @@ inhibit_rules:
   - source_matchers: [alertname="NodeDown"]
     target_matchers: ['alertname=~"Node.*"']
     equal: [node]
+  - source_matchers: [tier="core"]
+    target_matchers: ['alertname=~"Core.*"']
+    equal: [site]
 {intervals_yaml(now)}"""
 
 
@@ -146,7 +152,7 @@ def test_inhibition_and_muting_agree_with_live_alertmanager(binary: str, tmp_pat
             problems.append(f"{key}: notified AM={got} ours={outcome.notified} (muted by {outcome.muted_by})")
     assert not problems, "\n".join(problems)
     # the scenario really exercises both mechanisms (else agreement would prove little)
-    assert sum(bool(o.inhibited_by) for o in ours.values()) == 3
+    assert sum(bool(o.inhibited_by) for o in ours.values()) == 5
     assert {m for o in ours.values() for m in o.muted_by} == {"now-window", "elsewhen", "this-weekday"}
 
 

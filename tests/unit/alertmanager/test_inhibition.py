@@ -54,3 +54,23 @@ def test_outcome_names_the_source() -> None:
     _, warn = evaluate(config_from_text(RULES, "am.yml"), [crit, {"severity": "warning", "cluster": "a"}])
     assert warn.inhibit_sources == [("crit-over-warn", crit)]
     assert warn.notified == []
+
+
+def test_a_two_sided_target_is_inhibited_by_a_source_only_alert_whatever_the_order() -> None:
+    """The documented rule (PR #1764), as 0.25 and 0.34.1+ do; 0.30-0.34.0's equal-label index kept one source
+    per equal-label set and could let the target through when that source was two-sided (fixed by #5449)."""
+    config = config_from_text(
+        "route: {receiver: d}\nreceivers: [{name: d}]\ninhibit_rules:\n"
+        "  - {source_matchers: [tier=core], target_matchers: ['alertname=~\"Core.*\"'], equal: [site]}\n",
+        "am.yml",
+    )
+    core_a = {"alertname": "CoreDown", "tier": "core", "site": "s1"}
+    core_b = {"alertname": "CoreSlow", "tier": "core", "site": "s1"}
+    edge = {"alertname": "EdgeDown", "tier": "core", "site": "s1"}
+    for alerts in ([core_a, core_b, edge], [edge, core_b, core_a]):
+        outcomes = {o.labels["alertname"]: o.inhibit_sources for o in evaluate(config, alerts)}
+        assert outcomes == {
+            "CoreDown": [("inhibit_rules[0]", edge)],
+            "CoreSlow": [("inhibit_rules[0]", edge)],
+            "EdgeDown": [],
+        }
