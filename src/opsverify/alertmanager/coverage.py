@@ -24,13 +24,15 @@ WEEK_START = dt.date(2026, 1, 5)  # a Monday without DST changes in either hemis
 @dataclass
 class Gap:
     labels: dict[str, str]
-    start: dt.datetime  # local, inclusive
-    end: dt.datetime  # local, exclusive
+    start: dt.datetime  # inclusive (local time once reported)
+    end: dt.datetime  # exclusive
     reason: str
+    whole_week: bool = False
 
     def line(self, location: str) -> str:
         key = " ".join(f"{k}={v}" for k, v in sorted(self.labels.items(), key=_severity_first))
-        return f"{key}: nobody is notified {span(self.start, self.end)} {location} ({self.reason})"
+        when = "all week" if self.whole_week else f"{span(self.start, self.end)} {location}"
+        return f"{key}: nobody is notified {when} ({self.reason})"
 
 
 def _severity_first(item: tuple[str, str]) -> tuple[int, str]:
@@ -38,9 +40,7 @@ def _severity_first(item: tuple[str, str]) -> tuple[int, str]:
 
 
 def span(start: dt.datetime, end: dt.datetime) -> str:
-    """``Sat 00:00-08:00``, ``Fri 18:00-24:00``, ``Fri 18:00-Mon 08:00`` or ``all week``."""
-    if end - start >= dt.timedelta(days=7):
-        return "all week"
+    """``Sat 00:00-08:00``, ``Fri 18:00-24:00`` or ``Fri 18:00-Mon 08:00``."""
     last = end - dt.timedelta(minutes=1)
     end_text = "24:00" if end.time() == dt.time(0) and last.date() == start.date() else end.strftime("%H:%M")
     same_day = last.date() == start.date() and end - start < dt.timedelta(days=1)
@@ -71,12 +71,18 @@ def uncovered(config: Config, labels: dict[str, str], at: dt.datetime) -> str | 
     return why_nobody(config, outcome)
 
 
+def week_slots(week_start: dt.date, zone: ZoneInfo) -> tuple[list[dt.datetime], dt.datetime]:
+    """The 15-minute slot starts (UTC) from Monday 00:00 to the next Monday 00:00 in ``zone`` (DST weeks included)."""
+    start = dt.datetime.combine(week_start, dt.time(0), zone).astimezone(dt.UTC)
+    end = dt.datetime.combine(week_start + dt.timedelta(days=7), dt.time(0), zone).astimezone(dt.UTC)
+    return [start + i * SLOT for i in range(int((end - start) / SLOT))], end
+
+
 def gaps(config: Config, labels: dict[str, str], location: str = "UTC", week_start: dt.date = WEEK_START) -> list[Gap]:
     zone = ZoneInfo(location)
-    start = dt.datetime.combine(week_start, dt.time(0), zone)
+    slots, end = week_slots(week_start, zone)
     out: list[Gap] = []
-    for i in range(7 * 24 * 4):
-        slot = (start.astimezone(dt.UTC) + i * SLOT).astimezone(zone)
+    for slot in slots:
         reason = uncovered(config, labels, slot)
         if reason is None:
             continue
@@ -84,16 +90,20 @@ def gaps(config: Config, labels: dict[str, str], location: str = "UTC", week_sta
             out[-1].end = slot + SLOT
         else:
             out.append(Gap(labels, slot, slot + SLOT, reason))
-    return _wrap_week(out, start)
+    return [_local(g, zone, slots[0], end) for g in _wrap_week(out, slots[0], end)]
 
 
-def _wrap_week(out: list[Gap], start: dt.datetime) -> list[Gap]:
+def _wrap_week(out: list[Gap], start: dt.datetime, end: dt.datetime) -> list[Gap]:
     """A gap running into the week's end and one starting it are the same gap (Fri 18:00-Mon 08:00)."""
-    week_end = (start.astimezone(dt.UTC) + 7 * 96 * SLOT).astimezone(start.tzinfo)
-    if len(out) > 1 and out[0].start == start and out[-1].end == week_end and out[0].reason == out[-1].reason:
+    if len(out) > 1 and out[0].start == start and out[-1].end == end and out[0].reason == out[-1].reason:
         first = out.pop(0)
-        out[-1].end = first.end + 7 * dt.timedelta(days=1)
+        out[-1].end = first.end + (end - start)
     return out
+
+
+def _local(gap: Gap, zone: ZoneInfo, start: dt.datetime, end: dt.datetime) -> Gap:
+    whole = gap.start == start and gap.end == end
+    return Gap(gap.labels, gap.start.astimezone(zone), gap.end.astimezone(zone), gap.reason, whole)
 
 
 def rule_label_sets(paths: list[str | Path]) -> list[dict[str, str]]:

@@ -65,12 +65,28 @@ def render_field(
             raise RenderError("webhook_configs renders one field: payload")
         return webhook_payload(data, group)
     text = _field_text(kind, field, settings)
+    html_mode = _html_mode(kind, field, settings)
     try:
-        return templates.render(text, data, at, _html_mode(kind, field, settings), f"{kind}.{field}")
+        rendered = templates.render(text, data, at, html_mode, f"{kind}.{field}")
     except TemplateError as exc:
         raise RenderError(str(exc)) from None
     except RecursionError:
         raise RenderError("template recursion too deep") from None
+    return telegram_limit(rendered, html_mode) if (kind, field) == ("telegram", "message") else rendered
+
+
+TELEGRAM_MAX_RUNES = 4096
+TELEGRAM_TOO_LONG = (  # what notify/telegram sends instead of an HTML message over the limit (indentation included)
+    "Alertmanager notification could not be sent: message length exceeds Telegram limits.\n"
+    "\t\t\tPlease check the template used for producing the message content."
+)
+
+
+def telegram_limit(text: str, html_mode: bool) -> str:
+    """Telegram's 4096-rune limit: an HTML message is replaced by a notice, others are cut with an ellipsis."""
+    if len(text) <= TELEGRAM_MAX_RUNES:
+        return text
+    return TELEGRAM_TOO_LONG if html_mode else text[: TELEGRAM_MAX_RUNES - 1] + "…"
 
 
 def _external_url(config: Config) -> str:

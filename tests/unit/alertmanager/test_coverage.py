@@ -51,7 +51,7 @@ def test_a_receiver_without_integration_covers_nothing(am) -> None:
         """)
     (gap,) = gaps(config, {"team": "db", "severity": "critical"})
     assert gap.line("UTC") == (
-        'severity=critical team=db: nobody is notified all week UTC (route #1 receiver "blackhole" has no integration)'
+        'severity=critical team=db: nobody is notified all week (route #1 receiver "blackhole" has no integration)'
     )
     assert gaps(config, {"team": "web"}) == []
 
@@ -82,3 +82,13 @@ def test_inventory_entry_function_reads_a_file_config() -> None:
     )
     with pytest.raises(ValueError, match="needs config_file or url"):
         coverage_problems(rule_files=RULES)
+
+
+def test_a_dst_week_is_walked_in_local_time() -> None:
+    from opsverify.alertmanager.coverage import week_slots
+
+    slots, end = week_slots(dt.date(2026, 3, 23), ZoneInfo("Europe/Berlin"))  # clocks go forward on Sunday the 29th
+    assert len(slots) == 7 * 96 - 4
+    assert end.astimezone(ZoneInfo("Europe/Berlin")).strftime("%a %H:%M") == "Mon 00:00"
+    lines = coverage_report(load_config(GAP), rule_label_sets(RULES), "Europe/Berlin", dt.date(2026, 3, 23))
+    assert lines[-1].split(": ", 1)[1].startswith("nobody is notified Fri 18:00-Mon 08:00 Europe/Berlin")

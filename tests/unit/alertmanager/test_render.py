@@ -89,3 +89,11 @@ def test_render_errors_are_clear() -> None:
         render("email", "html", receiver="tg", text='{{ template "email.default.html" . }}')
     with pytest.raises(RenderError, match='function "nosuch" not defined'):
         render("slack", "text", text="{{ nosuch }}")
+
+
+def test_telegram_length_limit() -> None:
+    long = "{{ range $i := 5000 }}x{{ end }}"
+    cut = render("telegram", "message", receiver="plain", text=long)
+    assert len(cut) == 4096 and cut.endswith("x…")
+    notice = render("telegram", "message", text=long)  # parse_mode HTML: Alertmanager sends a notice instead
+    assert notice.startswith("Alertmanager notification could not be sent: message length exceeds Telegram limits.")
