@@ -7,25 +7,24 @@ Exit codes: 0 all passed (or only checks below --fail-on failed); 1 checks faile
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, suite
 from .errors import InventoryError, OpsverifyError
 from .inventory import load_inventory
-from .paths import checks_dir, default_inventory, project_root
-from .severity import SEVERITIES
+from .inventory.loader import load_inventory_once
 
 EXIT_USAGE, EXIT_LAB = 4, 6
-SUITES = ("smoke", "readiness", "alerts", "all")
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     parser = _parser()
-    args, extra = parser.parse_known_args(argv)
-    if extra and args.command != "run":
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if argv[:1] == ["run"]:  # everything after `run` is ours or pytest's: argparse would take -k's value as SUITE
+        args, extra = argparse.Namespace(handler=_run), argv[1:]
+    else:
+        args, extra = parser.parse_args(argv), []
     try:
         return int(args.handler(args, extra))
     except InventoryError as exc:
@@ -43,16 +42,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"opsverify {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="run the checks suite and write HTML + JUnit reports")
-    run.add_argument("suite", nargs="?", choices=SUITES, default="all")
-    run.add_argument("-i", "--inventory", help="inventory YAML (default: $OPSVERIFY_INVENTORY, else the lab)")
-    run.add_argument("--env", help="environment defined in the inventory")
-    run.add_argument("--fail-on", choices=SEVERITIES, help="lowest severity that fails the run (default: info)")
-    run.add_argument("--report-dir", default="reports", help="where report.html and junit.xml go (default: ./reports)")
-    run.add_argument("--html", help="HTML report path (default: REPORT_DIR/report.html)")
-    run.add_argument("--junit", help="JUnit XML path (default: REPORT_DIR/junit.xml)")
-    run.add_argument("--concurrency", type=int, help="network probes in flight at once (default: inventory, 64)")
-    run.add_argument("--no-lab", action="store_true", help="without -i: do not bring the lab up, use the local host")
+    run = sub.add_parser(
+        "run",
+        help="run the checks suite and write HTML + JUnit reports (pytest arguments pass through)",
+        add_help=False,
+    )
     run.set_defaults(handler=_run)
 
     inv = sub.add_parser("inventory", help="validate an inventory without running checks")
@@ -89,64 +83,23 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _resolve_inventory(args: argparse.Namespace) -> str:
-    if args.inventory or os.environ.get("OPSVERIFY_INVENTORY"):
-        return str(args.inventory or os.environ["OPSVERIFY_INVENTORY"])
-    if not args.no_lab:
-        from . import lab
-
-        try:
-            print("opsverify: no inventory given: bringing up the lab stack (opsverify lab up)...", flush=True)
-            lab.up()
-            return str(default_inventory("lab"))
-        except lab.LabError as exc:
-            print(f"opsverify: the lab cannot run here ({str(exc).splitlines()[0]}); checking this host instead")
-    return str(default_inventory("local"))
-
-
 def _run(args: argparse.Namespace, extra: list[str]) -> int:
-    import pytest
-
-    path = _resolve_inventory(args)
-    inventory = load_inventory(path, args.env)  # a bad file stops here, before any check (exit 4)
-    rule_tests = _rule_test_paths(args.suite, inventory.rules.tests, Path(path))
-    problems = _bad_rule_tests(rule_tests, inventory.rules.tests, path) if args.suite in ("alerts", "all") else []
+    if "-h" in extra[:1] or "--help" in extra[:1]:
+        print(suite.USAGE)
+        return 0
+    try:
+        run = suite.parse(extra)
+    except suite.UsageError as exc:
+        print(f"opsverify run: {exc}\n{suite.USAGE}", file=sys.stderr)
+        return EXIT_USAGE
+    path = suite.resolve_inventory(run)
+    inventory = load_inventory_once(path, run.env)  # a bad file stops here, before any check (exit 4)
+    rule_tests = _rule_test_paths(run.suite, inventory.rules.tests, Path(path))
+    problems = _bad_rule_tests(rule_tests, inventory.rules.tests, path) if run.suite in ("alerts", "all") else []
     if problems:
         print("\n".join(f"opsverify: {p}" for p in problems), file=sys.stderr)
         return EXIT_USAGE
-    report_dir = Path(args.report_dir)
-    html = Path(args.html or report_dir / "report.html")
-    junit = Path(args.junit or report_dir / "junit.xml")
-    root = project_root()
-    pytest_args = [
-        str(checks_dir()),
-        *(x for p in rule_tests for x in ("--rule-tests", p)),  # the rule-test collector adds them to the run
-        f"--rootdir={root}",
-        "-c",
-        str(root / "pyproject.toml"),
-        "-p",
-        "no:cacheprovider",
-        "--inventory",
-        path,
-        f"--html={html}",
-        "--self-contained-html",
-        f"--junitxml={junit}",
-        "-o",
-        "junit_family=xunit1",
-        "-o",
-        "junit_suite_name=opsverify",
-        "-rfE",
-        "-W",
-        "ignore::pytest.PytestAssertRewriteWarning",
-        *(["--env", args.env] if args.env else []),
-        *(["--fail-on", args.fail_on] if args.fail_on else []),
-        *(["--concurrency", str(args.concurrency)] if args.concurrency else []),
-        *(["-m", args.suite] if args.suite != "all" else []),
-        *extra,
-    ]
-    code = int(pytest.main(pytest_args))
-    print(f"opsverify: reports: {html.resolve()} and {junit.resolve()}")
-    return code
+    return suite.run_pytest(run, suite.pytest_command(run, path, rule_tests))
 
 
 def _rule_test_paths(suite: str, globs: list[str], inventory: Path) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import difflib
+import functools
 import types
 import typing
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin
@@ -26,6 +27,13 @@ class Duration(float):
 
 T = TypeVar("T")
 _NONE = type(None)
+
+
+@functools.cache
+def _model(cls: type[Any]) -> tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]:
+    """A dataclass's resolved field types and its fields by YAML key, once per class (not once per entry)."""
+    fields = {f.metadata.get("key", f.name): f for f in dataclasses.fields(cls) if f.init}
+    return typing.get_type_hints(cls), fields
 
 
 class Converter:
@@ -59,8 +67,7 @@ class Converter:
     def dataclass(self, value: Any, cls: type[T], path: str, line: int) -> T:
         if not isinstance(value, dict):
             raise self.fail(line, path, f"expected a mapping, got {_describe(value)}")
-        hints = typing.get_type_hints(cls)
-        fields = {f.metadata.get("key", f.name): f for f in dataclasses.fields(cls) if f.init}  # type: ignore[arg-type]
+        hints, fields = _model(cls)  # type: ignore[arg-type]
         for key in value:
             if key not in fields:
                 raise self.fail(_key_line(value, key, line), path, _unknown_key(key, list(fields)))

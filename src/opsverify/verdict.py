@@ -1,7 +1,10 @@
-"""What a check concludes about one target: ok or not, and one line a person understands."""
+"""What a check concludes about one target (a :class:`Verdict`: ok or not, and one line a person understands),
+and ``expect(verdict)``, which passes or raises a :class:`CheckFailure` whose text is that line (the plugin
+renders it instead of a traceback)."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 
@@ -36,3 +39,37 @@ def shorten(text: str, limit: int = 160) -> str:
     """One line, at most ``limit`` characters: for echoing target output inside a message."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+_current = threading.local()
+
+
+class CheckFailure(AssertionError):
+    def __init__(self, verdict: Verdict) -> None:
+        self.verdict = verdict
+        super().__init__(verdict.message)
+
+    def render(self) -> str:
+        return "\n".join([self.verdict.message, *("    " + d for d in self.verdict.details)])
+
+
+def expect(verdict: Verdict) -> Verdict:
+    """Assert a verdict. Returns it when it passed, so a check can expect several in a row."""
+    __tracebackhide__ = True
+    seen = getattr(_current, "verdicts", None)
+    if seen is not None:
+        seen.append(verdict)
+    if not verdict.ok:
+        raise CheckFailure(verdict)
+    return verdict
+
+
+def start_recording() -> list[Verdict]:
+    """Used by the plugin around each check: collects the verdicts ``expect`` saw."""
+    _current.verdicts = []
+    recorded: list[Verdict] = _current.verdicts
+    return recorded
+
+
+def stop_recording() -> None:
+    _current.verdicts = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -42,7 +42,13 @@ def line_of(value: Any, default: int = 0) -> int:
     return int(getattr(value, "line", default) or default)
 
 
-class _Loader(yaml.SafeLoader):
+if TYPE_CHECKING:
+    _Base = yaml.SafeLoader
+else:  # libyaml's scanner and parser when PyYAML has them (about 5x faster on big inventories), same constructors
+    _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):
     """SafeLoader building line-carrying containers; duplicate keys are errors (YAML says they are)."""
 
     filename = "<string>"
@@ -106,7 +112,12 @@ def loads(text: str, filename: str = "<string>", *, go_text: bool = False) -> An
     ``go_text=True`` keeps plain scalars as text, as Go's decoder does (see :class:`_TextLoader`).
     """
     try:
-        loader = (_TextLoader if go_text else _Loader)(text)  # the reader rejects control characters here
+        bad = yaml.reader.Reader.NON_PRINTABLE.search(text)  # libyaml lets them through; PyYAML's reader does not
+        if bad is not None:
+            raise yaml.reader.ReaderError(
+                filename, bad.start(), ord(bad.group()), "unicode", "special characters are not allowed"
+            )
+        loader = (_TextLoader if go_text else _Loader)(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = text.count("\n", 0, exc.position) + 1 if isinstance(exc, yaml.reader.ReaderError) else 0

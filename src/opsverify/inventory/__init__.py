@@ -1,8 +1,10 @@
 """Inventory: the YAML model of a healthy environment, its loader and entry types."""
 
-from .entries import ComposeEntry, ContainerEntry, HttpEntry, HttpExpect
+from .compose import ComposeEntry
+from .containers import ContainerEntry
 from .hosts import HostEntry
-from .loader import embedded_path, load_inventory
+from .http import HttpEntry, HttpExpect
+from .loader import load_inventory
 from .model import Defaults, Environment, Inventory
 
 __all__ = [
@@ -14,6 +16,5 @@ __all__ = [
     "HttpEntry",
     "HttpExpect",
     "Inventory",
-    "embedded_path",
     "load_inventory",
 ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +14,18 @@ from ..yamlsrc import line_of, load
 from .interpolate import interpolate
 from .model import Inventory
 
-DEFAULT_LAB = "lab"  # embedded inventories, by name: `opsverify run` uses them when no -i is given
-EMBEDDED = {"lab": "lab-inventory.yml", "local": "local-inventory.yml"}
+_LOADED: dict[tuple[str, str | None, int, int], Inventory] = {}
 
 
-def embedded_path(name: str) -> Path:
-    """Path of an inventory shipped inside the package (``lab`` or ``local``)."""
-    return Path(str(resources.files("opsverify") / "data" / EMBEDDED[name]))
+def load_inventory_once(path: str | Path, env: str | None = None) -> Inventory:
+    """:func:`load_inventory`, remembered for this process: the ``opsverify`` command validates the file before
+    starting pytest, and the plugin then reuses that parse (keyed by path, environment, size and mtime)."""
+    stat = Path(path).stat() if Path(path).is_file() else None
+    key = (str(Path(path).resolve()), env, stat.st_size if stat else -1, stat.st_mtime_ns if stat else -1)
+    if key not in _LOADED or stat is None:
+        _LOADED.clear()
+        _LOADED[key] = load_inventory(path, env)
+    return _LOADED[key]
 
 
 def load_inventory(path: str | Path, env: str | None = None, environ: Mapping[str, str] | None = None) -> Inventory:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import cache
+from typing import Any
 
 from ..schema import Duration
-from .entries import ComposeEntry, ContainerEntry, HttpEntry
+from .alertmanager import AlertmanagerEntry
+from .backups import BackupEntry
+from .compose import ComposeEntry
+from .containers import ContainerEntry
+from .grafana import GrafanaEntry
 from .hosts import HostEntry
-from .monitoring import AlertmanagerEntry, GrafanaEntry, PrometheusEntry
-from .readiness import BackupEntry, LogEntry, SecretsEntry
+from .http import HttpEntry
+from .logs import LogEntry
+from .prometheus import PrometheusEntry
+from .secrets import SecretsEntry
 from .waivers import Waiver
 
 
@@ -37,6 +45,11 @@ class RulesSection:
             raise ValueError("empty path or glob")
 
 
+def section() -> Any:
+    """A section of check entries: its name is a check kind (``opsverify.probes.<name>`` registers it)."""
+    return field(default_factory=list, metadata={"section": True})
+
+
 @dataclass(kw_only=True)
 class Inventory:
     version: int = 1
@@ -45,18 +58,19 @@ class Inventory:
     environments: dict[str, Environment] = field(default_factory=dict)
     default_environment: str | None = None
     secret_vars: list[str] = field(default_factory=list)  # names of variables to mask, beyond *TOKEN*, *PASSWORD*...
-    containers: list[ContainerEntry] = field(default_factory=list)
-    compose: list[ComposeEntry] = field(default_factory=list)
-    http: list[HttpEntry] = field(default_factory=list)
-    hosts: list[HostEntry] = field(default_factory=list)
-    logs: list[LogEntry] = field(default_factory=list)
-    backups: list[BackupEntry] = field(default_factory=list)
-    secrets: list[SecretsEntry] = field(default_factory=list)
-    prometheus: list[PrometheusEntry] = field(default_factory=list)
-    alertmanager: list[AlertmanagerEntry] = field(default_factory=list)
-    grafana: list[GrafanaEntry] = field(default_factory=list)
+    containers: list[ContainerEntry] = section()
+    compose: list[ComposeEntry] = section()
+    http: list[HttpEntry] = section()
+    hosts: list[HostEntry] = section()
+    logs: list[LogEntry] = section()
+    backups: list[BackupEntry] = section()
+    secrets: list[SecretsEntry] = section()
+    prometheus: list[PrometheusEntry] = section()
+    alertmanager: list[AlertmanagerEntry] = section()
+    grafana: list[GrafanaEntry] = section()
     rules: RulesSection = field(default_factory=RulesSection)
     waivers: list[Waiver] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)  # folders of your own check modules, relative to this file
     # Set by the loader, not read from YAML:
     source: str = field(default="", metadata={"key": "__source__"})
     environment: str | None = field(default=None, metadata={"key": "__environment__"})
@@ -67,8 +81,12 @@ class Inventory:
         if self.default_environment and self.default_environment not in self.environments:
             raise ValueError(f"default_environment {self.default_environment!r} is not under environments")
 
+    @classmethod
+    @cache
+    def section_names(cls) -> tuple[str, ...]:
+        """The sections of check entries, in the order the model declares them."""
+        return tuple(f.name for f in fields(cls) if f.metadata.get("section"))
+
     def sections(self) -> dict[str, list[object]]:
         """Entry lists by section name, for parametrization and the report."""
-        names = ["containers", "compose", "http", "hosts", "logs", "backups", "secrets"]
-        names += ["prometheus", "alertmanager", "grafana"]
-        return {name: list(getattr(self, name)) for name in names}
+        return {name: list(getattr(self, name)) for name in self.section_names()}

@@ -8,8 +8,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from ..adapters.docker import engine_available
 from ..errors import OpsverifyError
-from ..probes.dockerapi import engine_available
 
 DOCKERD_ARGS = ["--bridge=none", "--iptables=false", "--ip6tables=false"]  # no docker0; host networking only
 DOCKERD_LOG = Path("/var/log/opsverify-dockerd.log")

@@ -10,10 +10,12 @@ from typing import Any
 import httpx
 import yaml
 
-from ..inventory.monitoring import AlertmanagerEntry, PrometheusEntry
+from ..adapters.jsonapi import Answer, JsonApi, api_error
+from ..inventory.alertmanager import AlertmanagerEntry
+from ..inventory.prometheus import PrometheusEntry
+from ..kinds import Context, Kind, active
 from ..verdict import Verdict, shorten
-from . import amrouting
-from .jsonapi import Answer, JsonApi, api_error
+from . import alertmanager_routing
 
 DEFAULT_SEVERITIES = ("critical", "warning")
 # Label values a "matches everything" matcher must match; alertname is never empty, other labels may be absent.
@@ -107,16 +109,16 @@ def routing(entry: AlertmanagerEntry, facts: AlertmanagerFacts) -> Verdict:
     if problem:
         return Verdict.failed(entry.name, problem)
     try:
-        tree = amrouting.parse_route(conf.get("route") or {})
+        tree = alertmanager_routing.parse_route(conf.get("route") or {})
     except ValueError as exc:
         return Verdict.failed(entry.name, f"cannot read the routing tree: {exc}")
     severities, origin = severities_to_route(entry, facts)
     if facts.in_use_error:
         return Verdict.failed(entry.name, f"cannot learn the severities in use: {facts.in_use_error}")
-    kinds = amrouting.integrations(conf)
+    kinds = alertmanager_routing.integrations(conf)
     wrong, shown = [], []
     for severity in severities:
-        receivers = amrouting.receivers_for(tree, {entry.severity_label: severity})
+        receivers = alertmanager_routing.receivers_for(tree, {entry.severity_label: severity})
         silent = [r for r in receivers if not kinds.get(r)]
         shown.append(f"{severity} -> " + ", ".join(_receiver(r, kinds) for r in receivers))
         if silent:
@@ -199,3 +201,23 @@ def _length(s: dict[str, Any]) -> float | None:
     except (KeyError, ValueError):
         return None
     return (end - start).total_seconds()
+
+
+def _files(entry: AlertmanagerEntry, ctx: Context) -> object:
+    from . import alertmanager_amtool
+    from .prometheus import base_dir
+
+    return alertmanager_amtool.gather(entry, base_dir(ctx), ctx.timeout_for(entry))
+
+
+def _test_alert(entry: AlertmanagerEntry, ctx: Context) -> object:
+    from . import alertmanager_testalert
+
+    return alertmanager_testalert.gather(entry, ctx.timeout_for(entry))
+
+
+KIND: Kind[AlertmanagerEntry] = Kind(
+    "alertmanager",
+    gather=lambda e, ctx: gather(e, ctx.timeout_for(e), sources=active(ctx, ctx.inventory.prometheus)),
+    probes={"files": _files, "test_alert": _test_alert},
+)

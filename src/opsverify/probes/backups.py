@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..adapters.host import Access, CommandFailed, Connection, HostUnavailable, Result
 from ..durations import format_duration
+from ..inventory.backups import BackupEntry
 from ..inventory.hosts import format_size
-from ..inventory.readiness import BackupEntry
+from ..kinds import Kind
 from ..masking import scrub
 from ..verdict import Verdict, shorten
-from .hostapi import Access, CommandFailed, Connection, HostUnavailable, Result
-from .hostfacts import q
+from .hosts_facts import access_for, q
 
 CHECKSUM_SUFFIXES = (".sha256", ".sha256sum")
 CHECKSUM_FILES = ("SHA256SUMS", "sha256sums.txt")
@@ -204,3 +205,6 @@ def retention(entry: BackupEntry, facts: BackupFacts) -> Verdict:
                 f"expected none older than {format_duration(entry.retention)} (retention not pruned)",
             )
     return Verdict.passed(entry.name, f"{count} backup(s) kept")
+
+
+KIND: Kind[BackupEntry] = Kind("backups", gather=lambda e, ctx: gather(e, access_for(e.host, ctx), ctx.timeout_for(e)))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..adapters import docker
 from ..errors import OpsverifyError
 from ..inventory import ComposeEntry, ContainerEntry
+from ..kinds import Context, Kind
 from ..verdict import Verdict
-from . import dockerapi
 
 PROJECT = "com.docker.compose.project"
 SERVICE = "com.docker.compose.service"
@@ -30,8 +31,8 @@ class ComposeFacts:
 
 def gather(project: str, timeout: float) -> ComposeFacts:
     try:
-        with dockerapi.docker_errors(f"compose project {project}"):
-            found = dockerapi.client(timeout).api.containers(all=True, filters={"label": f"{PROJECT}={project}"})
+        with docker.docker_errors(f"compose project {project}"):
+            found = docker.client(timeout).api.containers(all=True, filters={"label": f"{PROJECT}={project}"})
     except OpsverifyError as exc:
         return ComposeFacts(project, error=str(exc))
     members = [
@@ -91,3 +92,15 @@ def container_entries(entry: ComposeEntry, facts: ComposeFacts) -> list[Containe
         for m in facts.members
         if m.service not in entry.exclude
     ]
+
+
+def cached(project: str, ctx: Context) -> ComposeFacts:
+    """Compose membership is needed at collection time (to parametrize containers); ask the engine once per run."""
+    key = ("compose", project)
+    if key not in ctx.cache:
+        ctx.cache[key] = gather(project, ctx.timeout)
+    facts: ComposeFacts = ctx.cache[key]
+    return facts
+
+
+KIND: Kind[ComposeEntry] = Kind("compose", gather=lambda e, ctx: cached(e.project, ctx))

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..adapters import docker
 from ..errors import OpsverifyError
 from ..inventory import ContainerEntry
+from ..kinds import Context, Kind, active
 from ..verdict import Verdict, quote, shorten
-from . import dockerapi
+from . import compose
 
 
 @dataclass
@@ -30,9 +32,9 @@ class ContainerFacts:
 def gather(name: str, timeout: float) -> ContainerFacts:
     """Inspect ``name``; a missing container or an unreachable engine is recorded, never raised."""
     try:
-        with dockerapi.docker_errors(f"container {name}"):
-            attrs = dockerapi.client(timeout).api.inspect_container(name)
-    except dockerapi.NotFound:
+        with docker.docker_errors(f"container {name}"):
+            attrs = docker.client(timeout).api.inspect_container(name)
+    except docker.NotFound:
         return ContainerFacts(name, found=False)
     except OpsverifyError as exc:
         return ContainerFacts(name, error=str(exc))
@@ -122,3 +124,28 @@ def not_oom_killed(entry: ContainerEntry, facts: ContainerFacts) -> Verdict:
     limit_text = f" (memory limit {limit // 1048576} MiB)" if limit else ""
     how = "OOMKilled=true" if facts.oom_killed else "exit code 137 (SIGKILL)"
     return Verdict.failed(entry.name, f"was OOM-killed: {how}{limit_text}, expected no out-of-memory kill")
+
+
+def _targets(ctx: Context) -> list[ContainerEntry]:
+    """The ``containers:`` entries, plus every container of the ``compose:`` projects not named there."""
+    found = list(ctx.inventory.containers)
+    for project in active(ctx, ctx.inventory.compose):
+        named = {c.name for c in found}
+        found.extend(
+            c for c in compose.container_entries(project, compose.cached(project.project, ctx)) if c.name not in named
+        )
+    return active(ctx, found)
+
+
+def _depth(entry: ContainerEntry, ctx: Context) -> object:
+    from . import containers_depth
+
+    return containers_depth.gather(entry, ctx.timeout_for(entry))
+
+
+KIND: Kind[ContainerEntry] = Kind(
+    "containers",
+    gather=lambda e, ctx: gather(e.name, ctx.timeout_for(e)),
+    targets=_targets,
+    probes={"depth": _depth},
+)

@@ -9,10 +9,11 @@ from typing import Any
 
 import httpx
 
-from ..inventory.monitoring import GrafanaEntry
+from ..adapters.jsonapi import Answer, JsonApi, api_error
+from ..inventory.grafana import GrafanaEntry
+from ..kinds import Kind
 from ..masking import MASKER
 from ..verdict import Verdict, shorten
-from .jsonapi import Answer, JsonApi, api_error
 
 DEFAULT_LOGIN = ("admin", "admin")
 
@@ -125,3 +126,6 @@ def default_admin_refused(entry: GrafanaEntry, facts: GrafanaFacts) -> Verdict:
             entry.name, "login as admin/admin succeeded (HTTP 200), expected the default admin password to be changed"
         )
     return Verdict.failed(entry.name, f"login as admin/admin: HTTP {answer.status}, expected 401 (refused)")
+
+
+KIND: Kind[GrafanaEntry] = Kind("grafana", gather=lambda e, ctx: gather(e, ctx.timeout_for(e)))

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 
+from ..adapters.host import Result
 from ..inventory import HostEntry
 from ..inventory.hosts import CommandCheck, FileCheck, format_size
+from ..kinds import Kind
 from ..masking import scrub
 from ..verdict import Verdict, quote, shorten
-from .hostapi import Result
-from .hostfacts import Disk, FileInfo, HostFacts, gather
+from .hosts_facts import Disk, FileInfo, HostFacts, gather
 
 __all__ = ["commands", "cron", "disks", "files", "gather", "load", "memory", "ports", "processes", "reachable"]
 
@@ -172,3 +173,6 @@ def _command_problems(check: CommandCheck, result: Result | str) -> list[str]:
     if check.stdout_not_match is not None and re.search(check.stdout_not_match, result.stdout):
         return [f"{name} output matches /{check.stdout_not_match}/, expected it not to: {output}"]
     return []
+
+
+KIND: Kind[HostEntry] = Kind("hosts", gather=lambda e, ctx: gather(e, ctx.timeout_for(e)))

@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from .. import masking
+from ..adapters import docker
+from ..adapters.host import Access, CommandFailed, Connection, HostUnavailable
 from ..durations import format_duration
 from ..errors import OpsverifyError
-from ..inventory.readiness import LogEntry
+from ..inventory.logs import LogEntry
+from ..kinds import Context, Kind
 from ..verdict import Verdict, shorten
-from . import dockerapi
-from .hostapi import Access, CommandFailed, Connection, HostUnavailable
-from .hostfacts import q
+from .hosts_facts import access_for, q
 
 _ISO = re.compile(r"^\[?(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:[.,]\d+)?\s*(Z|[+-]\d{2}:?\d{2})?")
 _SYSLOG = re.compile(r"^([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}:\d{2}:\d{2})")
@@ -37,8 +38,8 @@ def gather_container(entry: LogEntry, timeout: float) -> LogFacts:
     name = str(entry.container)
     facts = LogFacts(f"the log of container {name}")
     try:
-        with dockerapi.docker_errors(f"container {name}: logs"):
-            api = dockerapi.client(timeout).api
+        with docker.docker_errors(f"container {name}: logs"):
+            api = docker.client(timeout).api
             _register_env_secrets(api.inspect_container(name))
             since = int(time.time() - entry.since)
             raw = api.logs(name, stdout=True, stderr=True, timestamps=False, since=since, tail=MAX_LINES)
@@ -139,3 +140,13 @@ def error_rate(entry: LogEntry, facts: LogFacts) -> Verdict:
         last = f"; last: {shorten(shown[-1], 160)}" if shown else ""
         return Verdict.failed(entry.name, f"{what}, expected <= {entry.max_matches}{note}{last}", shown)
     return Verdict.passed(entry.name, f"{what}{note}")
+
+
+def _gather(entry: LogEntry, ctx: Context) -> LogFacts:
+    timeout = ctx.timeout_for(entry)
+    if entry.container is not None:
+        return gather_container(entry, timeout)
+    return gather_file(entry, access_for(entry.host, ctx), timeout)
+
+
+KIND: Kind[LogEntry] = Kind("logs", gather=_gather)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
 
+from ..adapters.jsonapi import Answer, JsonApi, api_error
 from ..durations import parse_duration
-from ..inventory.monitoring import PrometheusEntry
+from ..inventory.prometheus import PrometheusEntry
+from ..kinds import Context, Kind, active
 from ..verdict import Verdict, shorten
-from .jsonapi import Answer, JsonApi, api_error
 
 ENDPOINTS: dict[str, tuple[str, dict[str, str] | None]] = {
     "healthy": ("/-/healthy", None),
@@ -205,3 +208,35 @@ def alertmanagers(entry: PrometheusEntry, facts: PrometheusFacts) -> Verdict:
             f"sends alerts to {len(active)} Alertmanager(s) ({got}; {dropped} dropped), expected >= {wanted}",
         )
     return Verdict.passed(entry.name, f"sends alerts to {len(active)} Alertmanager(s): {', '.join(active)}")
+
+
+def base_dir(ctx: Context) -> Path:
+    """Relative paths in an inventory are relative to its folder."""
+    return Path(ctx.inventory.source).parent if ctx.inventory.source else Path.cwd()
+
+
+def _targets(ctx: Context) -> list[PrometheusEntry]:
+    """Prometheus entries whose rule files include the inventory's ``rules.files`` (validated, checked for dead
+    alerts against each server, within the entry's ``groups``)."""
+    extra = list(ctx.inventory.rules.files)
+    return [dataclasses.replace(e, rule_files=[*e.rule_files, *extra]) for e in active(ctx, ctx.inventory.prometheus)]
+
+
+def _dead_alerts(entry: PrometheusEntry, ctx: Context) -> object:
+    from . import prometheus_deadalerts
+
+    return prometheus_deadalerts.gather(entry, ctx.timeout_for(entry), base_dir(ctx))
+
+
+def _files(entry: PrometheusEntry, ctx: Context) -> object:
+    from . import prometheus_promtool
+
+    return prometheus_promtool.gather(entry, base_dir(ctx), ctx.timeout_for(entry))
+
+
+KIND: Kind[PrometheusEntry] = Kind(
+    "prometheus",
+    gather=lambda e, ctx: gather(e, ctx.timeout_for(e)),
+    targets=_targets,
+    probes={"dead_alerts": _dead_alerts, "files": _files},
+)

@@ -8,12 +8,13 @@ import re
 from dataclasses import dataclass, field
 
 from .. import masking
+from ..adapters import docker
+from ..adapters.host import Access, CommandFailed, Connection, HostUnavailable
 from ..errors import OpsverifyError
-from ..inventory.readiness import SecretsEntry
+from ..inventory.secrets import SecretsEntry
+from ..kinds import Context, Kind
 from ..verdict import Verdict
-from . import dockerapi
-from .hostapi import Access, CommandFailed, Connection, HostUnavailable
-from .hostfacts import q
+from .hosts_facts import access_for, q
 
 _PLACEHOLDER = re.compile(
     r"(?i)^(x{3,}|\*{3,}|<[^>]*>|\$\{[^}]*\}|your[-_ ].*|change[-_ ]?me.*|replace[-_ ]?me.*|todo.*)$"
@@ -79,8 +80,8 @@ def gather_container(entry: SecretsEntry, timeout: float) -> SecretsFacts:
     name = str(entry.container)
     facts = SecretsFacts(f"the environment of container {name}")
     try:
-        with dockerapi.docker_errors(f"container {name}"):
-            attrs = dockerapi.client(timeout).api.inspect_container(name)
+        with docker.docker_errors(f"container {name}"):
+            attrs = docker.client(timeout).api.inspect_container(name)
     except OpsverifyError as exc:
         facts.error = str(exc)
         return facts
@@ -117,3 +118,13 @@ def required_set(entry: SecretsEntry, facts: SecretsFacts) -> Verdict:
             f"{'; '.join(problems)}; expected each set, non-empty and not a default",
         )
     return Verdict.passed(entry.name, f"{len(entry.required)} required keys set in {facts.source}")
+
+
+def _gather(entry: SecretsEntry, ctx: Context) -> SecretsFacts:
+    timeout = ctx.timeout_for(entry)
+    if entry.container is not None:
+        return gather_container(entry, timeout)
+    return gather_file(entry, access_for(entry.host, ctx), timeout)
+
+
+KIND: Kind[SecretsEntry] = Kind("secrets", gather=_gather)

@@ -7,7 +7,7 @@ import socket
 import pytest
 
 from opsverify.inventory import HttpEntry, HttpExpect
-from opsverify.probes import http
+from opsverify.probes import http, http_judges
 
 from .servers import black_hole, http_server
 
@@ -18,7 +18,7 @@ def base():
         yield url
 
 
-def check(url: str, judge=http.json_fields, timeout: float = 2.0, **expect):
+def check(url: str, judge=http_judges.json_fields, timeout: float = 2.0, **expect):
     entry = HttpEntry(name="svc", url=url, expect=HttpExpect(**expect))
     facts = http.gather(entry, timeout, max_body=1_048_576)
     return judge(entry, facts)
@@ -54,13 +54,13 @@ def test_binary_body_is_reported_readably(base):
 
 
 def test_wrong_status_shows_the_body(base):
-    verdict = check(f"{base}/error", judge=http.status)
+    verdict = check(f"{base}/error", judge=http_judges.status)
     assert verdict.message == 'svc: status is 503, expected 200; body: \'{"status": "unavailable"}\''
 
 
 def test_hanging_server_times_out_with_reason():
     with black_hole() as url:
-        verdict = check(f"{url}/health", judge=http.status, timeout=0.5)
+        verdict = check(f"{url}/health", judge=http_judges.status, timeout=0.5)
     assert verdict.message == f"svc: GET {url}/health: no answer within 0.5s (timeout)"
 
 
@@ -68,7 +68,7 @@ def test_refused_connection_is_named():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # bound but not listening: connections are refused
-        verdict = check(f"http://127.0.0.1:{port}/", judge=http.status)
+        verdict = check(f"http://127.0.0.1:{port}/", judge=http_judges.status)
     assert verdict.message == f"svc: GET http://127.0.0.1:{port}/: cannot connect: connection refused"
 
 
@@ -79,7 +79,7 @@ def test_missing_field_and_wrong_value(base):
 
 def test_response_time_budget(base):
     entry = HttpEntry(name="svc", url=f"{base}/ok", expect=HttpExpect(max_time=0.0))
-    verdict = http.response_time(entry, http.gather(entry, 2.0, 1024))
+    verdict = http_judges.response_time(entry, http.gather(entry, 2.0, 1024))
     assert (
         not verdict.ok and verdict.message.startswith("svc: responded in ") and "expected within 0s" in verdict.message
     )

@@ -8,33 +8,33 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from opsverify.inventory import load_inventory
-from opsverify.inventory.entries import Eventually, HttpEntry, HttpExpect
+from opsverify.inventory.http import Eventually, HttpEntry, HttpExpect
 from opsverify.kinds import Context
-from opsverify.kindtable import KINDS
-from opsverify.paths import project_root
-from opsverify.probes import http, httpexpect
+from opsverify.paths import default_inventory
+from opsverify.probes import http, http_judges
+from opsverify.registry import kind
 from opsverify.schema import Duration
 
 
 @pytest.fixture(scope="module")
 def ctx(lab_stack) -> Context:
-    return Context(load_inventory(project_root() / "fixtures" / "inventory" / "lab.yml"))
+    return Context(load_inventory(default_inventory("lab")))
 
 
 def lab_http(ctx: Context, name: str):
     entry = next(e for e in ctx.inventory.http if e.name == name)
-    return entry, KINDS["http"].gather(entry, ctx)
+    return entry, kind("http").gather(entry, ctx)
 
 
 def test_lab_api_metrics_exposed(ctx):
     entry, facts = lab_http(ctx, "api-metrics")
-    assert httpexpect.metrics_exposed(entry, facts).message.startswith("api-metrics: all 3 metric selector(s) exposed")
-    assert httpexpect.headers(entry, facts).ok
+    assert http_judges.metrics_exposed(entry, facts).message.startswith("api-metrics: all 3 metric selector(s) exposed")
+    assert http_judges.headers(entry, facts).ok
 
 
 def test_lab_api_metrics_missing(ctx):
     entry, facts = lab_http(ctx, "api-metrics-missing")
-    message = httpexpect.metrics_exposed(entry, facts).message
+    message = http_judges.metrics_exposed(entry, facts).message
     assert message.startswith(
         "api-metrics-missing: lab_queue_depth: metric lab_queue_depth is not exposed; "
         'http_requests_total{code="503"}: http_requests_total is exposed but no sample has those labels (seen: '
@@ -74,6 +74,6 @@ def test_eventually_against_a_warming_server():
     finally:
         server.shutdown()
         server.server_close()
-    verdict = httpexpect.body_regex(entry, facts)
+    verdict = http_judges.body_regex(entry, facts)
     assert verdict.ok and verdict.attempts == 4
     assert verdict.message.startswith("warming: body matches 1 pattern(s) (eventually: passed on attempt 4, ")

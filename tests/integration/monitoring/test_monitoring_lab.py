@@ -7,19 +7,29 @@ import dataclasses
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
 
 from opsverify.inventory import load_inventory
-from opsverify.inventory.monitoring import AlertRoundTrip
+from opsverify.inventory.alertmanager import AlertRoundTrip
 from opsverify.kinds import Context
-from opsverify.kinds_monitoring import KINDS
-from opsverify.paths import lab_dir, project_root
-from opsverify.probes import alertmanager, amrouting, deadalerts, grafana, prometheus, promtool, testalert
+from opsverify.paths import default_inventory, lab_dir
+from opsverify.probes import (
+    alertmanager,
+    alertmanager_routing,
+    alertmanager_testalert,
+    grafana,
+    prometheus,
+    prometheus_deadalerts,
+    prometheus_promtool,
+)
+from opsverify.registry import kind as kind_named
 from opsverify.schema import Duration
 
-LAB_INVENTORY = project_root() / "fixtures" / "inventory" / "lab.yml"
+LAB_INVENTORY = default_inventory("lab")
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +37,10 @@ def ctx(lab_stack) -> Context:
     return Context(load_inventory(LAB_INVENTORY))
 
 
-def gather(ctx: Context, kind: str, name: str):
-    section = {"prometheus": "prometheus", "alertmanager": "alertmanager", "grafana": "grafana"}[kind.split("_")[0]]
-    entry = next(e for e in getattr(ctx.inventory, section) if e.name == name)
-    return entry, KINDS[kind].gather(entry, ctx)
+def gather(ctx: Context, kind: str, name: str, probe: str | None = None):
+    found = kind_named(kind)
+    entry = next(e for e in found.entries(ctx) if e.name == name)
+    return entry, found.probe(probe)(entry, ctx)
 
 
 PROMETHEUS_JUDGES = [
@@ -54,12 +64,12 @@ def test_healthy_prometheus_passes(ctx, judge):
 
 
 def test_healthy_prometheus_files_and_alerts(ctx):
-    entry, facts = gather(ctx, "prometheus_files", "lab-prometheus")
-    assert promtool.files_valid(entry, facts).message == (
+    entry, facts = gather(ctx, "prometheus", "lab-prometheus", "files")
+    assert prometheus_promtool.files_valid(entry, facts).message == (
         "lab-prometheus: promtool: valid (config ../lab/monitoring/prometheus.yml, rules ../lab/monitoring/rules/lab.yml)"
     )
-    entry, facts = gather(ctx, "prometheus_dead_alerts", "lab-prometheus")
-    verdict = deadalerts.no_dead_alerts(entry, facts)
+    entry, facts = gather(ctx, "prometheus", "lab-prometheus", "dead_alerts")
+    verdict = prometheus_deadalerts.no_dead_alerts(entry, facts)
     assert verdict.ok, verdict.message
     assert {r.name for r in facts.rules} >= {"LabApiDown", "LabApiMissing", "LabJobsFailing", "Watchdog"}
 
@@ -75,8 +85,8 @@ def test_stopped_target_is_named_with_its_error(ctx):
 
 
 def test_rule_over_missing_metric_is_a_dead_alert(ctx):
-    entry, facts = gather(ctx, "prometheus_dead_alerts", "lab-prometheus-dead-alerts")
-    verdict = deadalerts.no_dead_alerts(entry, facts)
+    entry, facts = gather(ctx, "prometheus", "lab-prometheus-dead-alerts", "dead_alerts")
+    verdict = prometheus_deadalerts.no_dead_alerts(entry, facts)
     assert verdict.details == [
         "alert LabQueueBacklog (group lab-dead-alerts): lab_queue_depth matches nothing: metric lab_queue_depth is absent",
         'alert LabApiUnavailable (group lab-dead-alerts): http_requests_total{code="503",job="lab-api"} matches nothing: '
@@ -92,8 +102,8 @@ def test_firing_rule_errors_and_bad_rule_file(ctx):
         "LabApiRatioBroken (group lab-eval-errors): err: found duplicate series"
         in prometheus.rules_healthy(entry, facts).message
     )
-    entry, facts = gather(ctx, "prometheus_files", "lab-prometheus-bad-rules")
-    assert "unclosed left parenthesis" in promtool.files_valid(entry, facts).message
+    entry, facts = gather(ctx, "prometheus", "lab-prometheus-bad-rules", "files")
+    assert "unclosed left parenthesis" in prometheus_promtool.files_valid(entry, facts).message
 
 
 @pytest.mark.parametrize(
@@ -122,13 +132,13 @@ def test_receiverless_severity(ctx):
 
 
 def test_alertmanager_config_files(ctx):
-    entry, facts = gather(ctx, "alertmanager_files", "lab-alertmanager")
+    entry, facts = gather(ctx, "alertmanager", "lab-alertmanager", "files")
     assert (
-        promtool.files_valid(entry, facts).message
+        prometheus_promtool.files_valid(entry, facts).message
         == "lab-alertmanager: amtool: valid (config ../lab/monitoring/alertmanager.yml)"
     )
-    entry, facts = gather(ctx, "alertmanager_files", "lab-alertmanager-faulty")
-    assert promtool.files_valid(entry, facts).message == (
+    entry, facts = gather(ctx, "alertmanager", "lab-alertmanager-faulty", "files")
+    assert prometheus_promtool.files_valid(entry, facts).message == (
         "lab-alertmanager-faulty: amtool check failed: config ../lab/monitoring/broken/alertmanager-bad.yml: "
         'undefined receiver "on-call-typo" used in route'
     )
@@ -143,8 +153,8 @@ def test_catch_all_and_long_silences(ctx):
 
 
 def test_test_alert_round_trip(ctx):
-    entry, facts = gather(ctx, "alertmanager_test_alert", "lab-alertmanager")
-    verdict = testalert.round_trip(entry, facts)
+    entry, facts = gather(ctx, "alertmanager", "lab-alertmanager", "test_alert")
+    verdict = alertmanager_testalert.round_trip(entry, facts)
     assert verdict.ok, verdict.message
     assert facts.received_after is not None and facts.received_after < 20
     assert facts.resolved
@@ -155,7 +165,7 @@ def test_test_alert_not_routed_to_us_fails(ctx):
     lost = dataclasses.replace(
         entry, test_alert=AlertRoundTrip(listen="127.0.0.1:19097", alertname="OpsverifyLost", deadline=Duration(3))
     )
-    verdict = testalert.round_trip(lost, testalert.gather(lost, 5.0))
+    verdict = alertmanager_testalert.round_trip(lost, alertmanager_testalert.gather(lost, 5.0))
     assert not verdict.ok
     assert "did not reach the webhook on 127.0.0.1:19097 within 3s" in verdict.message
 
@@ -185,7 +195,9 @@ def test_routing_agrees_with_amtool(config, labels):
     done = subprocess.run(
         [amtool, "config", "routes", "test", f"--config.file={path}", *args], capture_output=True, text=True, timeout=20
     )
-    ours = amrouting.receivers_for(amrouting.parse_route(yaml.safe_load(path.read_text())["route"]), labels)
+    ours = alertmanager_routing.receivers_for(
+        alertmanager_routing.parse_route(yaml.safe_load(path.read_text())["route"]), labels
+    )
     assert done.stdout.strip().split(",") == ours
 
 
@@ -199,17 +211,19 @@ def test_checks_suite_passes_on_the_healthy_stack(lab_stack):
     ]
     cmd = [sys.executable, "-m", "pytest", *files, f"--inventory={LAB_INVENTORY}", "-p", "no:cacheprovider", "-q"]
     strict = subprocess.run(
-        [*cmd, "--fail-on=warning"], cwd=project_root(), capture_output=True, text=True, timeout=300
+        [*cmd, "--opsverify-fail-on=warning"], cwd=REPO, capture_output=True, text=True, timeout=300
     )
     assert strict.returncode == 0, strict.stdout[-3000:]
     assert "failed (by severity: info " in strict.stdout
-    every = subprocess.run([*cmd, "--fail-on=info"], cwd=project_root(), capture_output=True, text=True, timeout=300)
+    every = subprocess.run([*cmd, "--opsverify-fail-on=info"], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert every.returncode == 1
 
 
 def test_stopped_servers_fail_fast_with_one_line():
     """Nothing listens on 127.0.0.1:19099: every check says so in one line, after one refused connection."""
-    from opsverify.inventory.monitoring import AlertmanagerEntry, GrafanaEntry, PrometheusEntry
+    from opsverify.inventory.alertmanager import AlertmanagerEntry
+    from opsverify.inventory.grafana import GrafanaEntry
+    from opsverify.inventory.prometheus import PrometheusEntry
 
     url = "http://127.0.0.1:19099"
     prom = PrometheusEntry(name="p", url=url)

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from opsverify.inventory.readiness import BackupEntry
+from opsverify.adapters.host import Access
+from opsverify.inventory.backups import BackupEntry
 from opsverify.probes import backups
-from opsverify.probes.hostapi import Access
 
 from .conftest import build
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from opsverify.inventory import ContainerEntry
-from opsverify.probes import containerdepth, containers
+from opsverify.probes import containers, containers_depth
 
 from .conftest import build
 
@@ -14,7 +14,7 @@ TIMEOUT = 5.0
 
 def depth(**data):
     entry = build(ContainerEntry, **data)
-    return entry, containerdepth.gather(entry, TIMEOUT)
+    return entry, containers_depth.gather(entry, TIMEOUT)
 
 
 def test_the_healthy_api_passes_every_depth_check(lab):
@@ -27,34 +27,34 @@ def test_the_healthy_api_passes_every_depth_check(lab):
         reaches=["127.0.0.1:16379"],
     )
     base = containers.gather("lab-api", TIMEOUT)
-    assert containerdepth.memory_limit_set(entry, base).message == "lab-api: memory limit 64.0 MiB"
-    assert containerdepth.image_pinned(entry, base).message == "lab-api: image pinned to tag 1.0 (opsverify-lab/api)"
-    for judge in (containerdepth.memory_usage, containerdepth.exec_commands, containerdepth.reaches):
+    assert containers_depth.memory_limit_set(entry, base).message == "lab-api: memory limit 64.0 MiB"
+    assert containers_depth.image_pinned(entry, base).message == "lab-api: image pinned to tag 1.0 (opsverify-lab/api)"
+    for judge in (containers_depth.memory_usage, containers_depth.exec_commands, containers_depth.reaches):
         verdict = judge(entry, facts)
         assert verdict.ok, verdict.message
-    assert "of its 64.0 MiB memory limit" in containerdepth.memory_usage(entry, facts).message
+    assert "of its 64.0 MiB memory limit" in containers_depth.memory_usage(entry, facts).message
 
 
 def test_redis_cli_ping_answers_pong_inside_the_container(lab):
     entry, facts = depth(
         name="lab-redis", exec=[{"command": ["redis-cli", "-p", "16379", "ping"], "output_match": "^PONG"}]
     )
-    assert containerdepth.exec_commands(entry, facts).ok
+    assert containers_depth.exec_commands(entry, facts).ok
     bad, facts = depth(name="lab-redis", exec=[{"command": ["redis-cli", "-p", "16380", "ping"]}])
-    message = containerdepth.exec_commands(bad, facts).message
+    message = containers_depth.exec_commands(bad, facts).message
     assert message.startswith("lab-redis: `redis-cli -p 16380 ping` exited 1, expected 0; output: Could not connect")
 
 
 def test_the_sloppy_container_is_unpinned_and_unlimited(lab):
     entry = build(ContainerEntry, name="lab-sloppy", memory_limit=True, pinned_image=True, max_memory_percent=80)
     base = containers.gather("lab-sloppy", TIMEOUT)
-    assert containerdepth.image_pinned(entry, base).message == (
+    assert containers_depth.image_pinned(entry, base).message == (
         'lab-sloppy: image is "opsverify-lab/base:latest", expected a pinned tag or digest, not :latest'
     )
-    assert containerdepth.memory_limit_set(entry, base).message == (
+    assert containers_depth.memory_limit_set(entry, base).message == (
         "lab-sloppy: has no memory limit (HostConfig.Memory is 0), expected one (mem_limit)"
     )
-    verdict = containerdepth.memory_usage(entry, containerdepth.gather(entry, TIMEOUT))
+    verdict = containers_depth.memory_usage(entry, containers_depth.gather(entry, TIMEOUT))
     assert not verdict.ok and "with no memory limit set" in verdict.message
 
 
@@ -62,7 +62,7 @@ def test_a_container_near_its_memory_limit_fails_with_the_figures(lab):
     entry = build(ContainerEntry, name="lab-hog", max_memory_percent=80)
     deadline = time.monotonic() + 15
     while True:  # the hog fills its tmpfs right after start
-        verdict = containerdepth.memory_usage(entry, containerdepth.gather(entry, TIMEOUT))
+        verdict = containers_depth.memory_usage(entry, containers_depth.gather(entry, TIMEOUT))
         if not verdict.ok or time.monotonic() > deadline:
             break
         time.sleep(0.5)
@@ -72,7 +72,7 @@ def test_a_container_near_its_memory_limit_fails_with_the_figures(lab):
 
 def test_a_port_nobody_listens_on_is_not_reached(lab):
     entry, facts = depth(name="lab-api", reaches=["127.0.0.1:16379", "127.0.0.1:5432"])
-    verdict = containerdepth.reaches(entry, facts)
+    verdict = containers_depth.reaches(entry, facts)
     assert not verdict.ok
     assert verdict.message.startswith("lab-api: cannot connect to 127.0.0.1:5432 from inside (")
     assert "Connection refused" in verdict.message and "16379" not in verdict.message
@@ -80,6 +80,6 @@ def test_a_port_nobody_listens_on_is_not_reached(lab):
 
 def test_a_stopped_container_cannot_be_looked_into(lab):
     entry, facts = depth(name="lab-stopped", exec=[{"command": "true"}])
-    assert containerdepth.exec_commands(entry, facts).message == (
+    assert containers_depth.exec_commands(entry, facts).message == (
         'lab-stopped: status is "exited", expected "running" to look inside it'
     )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from opsverify import masking
+from opsverify.adapters.host import Access
 from opsverify.inventory import HostEntry
-from opsverify.inventory.readiness import LogEntry
+from opsverify.inventory.logs import LogEntry
 from opsverify.lab import readiness
-from opsverify.probes import hostfacts, logs
-from opsverify.probes.hostapi import Access
+from opsverify.probes import hosts_facts, logs
 
 from .conftest import build
 
@@ -46,7 +46,7 @@ def test_a_log_file_counts_only_the_window(lab):
 def test_a_storm_in_a_file_over_ssh(lab, ssh_access):
     host = build(HostEntry, name="lab-ssh", **ssh_access)
     entry = build(LogEntry, name="storm", path=str(lab / "logs" / "storm.log"), host="lab-ssh", max_matches=10)
-    facts = logs.gather_file(entry, hostfacts.resolve(entry.host, [host]), TIMEOUT)
+    facts = logs.gather_file(entry, hosts_facts.resolve(entry.host, [host]), TIMEOUT)
     verdict = logs.error_rate(entry, facts)
     assert verdict.message.startswith(f"storm: 40 of 40 lines in the last 1d of {lab}/logs/storm.log on ssh://")
     assert "token=***" in verdict.message and readiness.STORM_TOKEN not in verdict.message

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from opsverify import masking
-from opsverify.inventory.readiness import SecretsEntry
+from opsverify.adapters.host import Access
+from opsverify.inventory.secrets import SecretsEntry
 from opsverify.probes import secrets
-from opsverify.probes.hostapi import Access
 
 from .conftest import build
 

@@ -43,15 +43,26 @@ tests:
 
 
 def plugin_args() -> list[str]:
-    installed = any(ep.value == "opsverify.pytest_rules" for ep in entry_points(group="pytest11"))
-    return [] if installed else ["-p", "opsverify.pytest_rules"]
+    installed = any(ep.value == "opsverify.plugin.rules" for ep in entry_points(group="pytest11"))
+    return [] if installed else ["-p", "opsverify.plugin.rules"]
 
 
 @pytest.fixture
 def suite(pytester: pytest.Pytester) -> pytest.Pytester:
     (pytester.path / "alerts.yml").write_text(RULES)
     (pytester.path / "api.rules-test.yml").write_text(TESTS)
+    pytester.makeini("[pytest]\nopsverify_rule_tests = *.rules-test.yml\n")
     return pytester
+
+
+def test_rule_test_files_are_not_collected_unless_asked_for(pytester: pytest.Pytester) -> None:
+    """Installed in a project that asks for nothing, the plugin collects nothing of its own."""
+    (pytester.path / "alerts.yml").write_text(RULES)
+    (pytester.path / "api.rules-test.yml").write_text(TESTS)
+    result = pytester.runpytest(*plugin_args(), "--collect-only", "-q")
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    result = pytester.runpytest(*plugin_args(), "--collect-only", "-q", "--rule-tests", "api.rules-test.yml")
+    result.stdout.fnmatch_lines(["api.rules-test.yml::api::APIDown@2m"])
 
 
 def test_items_ids_and_marker(suite: pytest.Pytester) -> None:

@@ -1,0 +1,112 @@
+"""opsverify's own overhead vs the floor: the same HTTP probes on a plain thread pool.
+
+For N passing HTTP entries against a local server (a separate process on 127.0.0.1), prints the wall time of
+`opsverify run` (the whole command: start, inventory, collection, probes, checks, HTML + JUnit reports) next to the
+floor (the same probes, `opsverify.probes.http.gather`, on a plain pool of 8 threads, in-process), and the time
+of `opsverify inventory check` on 5000 entries. Run: `.venv/bin/python benchmarks/overhead.py [--sizes 10,1000,5000]`.
+Last line: `overhead: 1000 entries R1 x floor; 5000 entries R2 x floor; inventory check 5000 entries T s`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+SERVER = """
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+class H(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_GET(self):
+        body = b'{"status": "healthy"}'
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+
+ThreadingHTTPServer.request_queue_size = 1024
+httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
+print(httpd.server_address[1], flush=True)
+httpd.serve_forever()
+"""
+
+BIN = Path(sys.executable).parent
+
+
+def inventory(folder: Path, port: int, n: int) -> Path:
+    path = folder / f"inv-{n}.yml"
+    lines = ["version: 1", "http:"]
+    lines += [f"  - {{name: svc-{i}, url: 'http://127.0.0.1:{port}/health/{i}'}}" for i in range(n)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def floor(path: Path) -> float:
+    from opsverify.inventory import load_inventory
+    from opsverify.probes import http
+
+    entries = load_inventory(path).http
+    started = time.perf_counter()
+    with ThreadPoolExecutor(8) as pool:
+        facts = list(pool.map(lambda e: http.gather(e, 5.0, 1_048_576), entries))
+    elapsed = time.perf_counter() - started
+    assert all(f.status == 200 for f in facts), [f.error for f in facts if f.status != 200][:3]
+    return elapsed
+
+
+def ours(path: Path, folder: Path) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(
+        [str(BIN / "opsverify"), "run", "-i", str(path), "--report-dir", str(folder / "reports"), "-q"],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"opsverify run failed ({done.returncode}):\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    return elapsed
+
+
+def check_time(path: Path) -> float:
+    started = time.perf_counter()
+    done = subprocess.run([str(BIN / "opsverify"), "inventory", "check", "-i", str(path)], capture_output=True)
+    assert done.returncode == 0, done.stderr
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10,1000,5000")
+    sizes = [int(s) for s in parser.parse_args().sizes.split(",")]
+    server = subprocess.Popen([sys.executable, "-c", SERVER], stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        port = int(server.stdout.readline())
+        ratios: dict[int, float] = {}
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            print(f"{'entries':>8} {'opsverify run':>14} {'floor (8 threads)':>18} {'ratio':>7}")
+            for n in sizes:
+                path = inventory(folder, port, n)
+                base, mine = floor(path), ours(path, folder)
+                ratios[n] = mine / base
+                print(f"{n:>8} {mine:>13.2f}s {base:>17.2f}s {ratios[n]:>6.1f}x")
+            check = check_time(inventory(folder, port, 5000))
+        print(f"opsverify inventory check, 5000 entries: {check:.2f}s (whole command)")
+        r1, r2 = ratios.get(1000, float("nan")), ratios.get(5000, float("nan"))
+        print(f"overhead: 1000 entries {r1:.1f} x floor; 5000 entries {r2:.1f} x floor; inventory check 5000 entries {check:.2f} s")
+    finally:
+        server.kill()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""Inventory entries of kind ``http``: an endpoint and what a good answer looks like."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import httpx
+
+from ..schema import Duration
+from .common import Common, check_regex
+
+
+@dataclass(kw_only=True)
+class HttpExpect:
+    """What a good answer looks like. JSON paths are dotted (``checks.db``, ``items.0``) or ``$.a.b[0]``."""
+
+    status: int | list[int] = 200
+    json: dict[str, str | int | float | bool] = field(default_factory=dict)
+    json_match: dict[str, str] = field(default_factory=dict)
+    max_time: Duration | None = None
+    body_regex: list[str] = field(default_factory=list)  # each must be found in the body (re.search, multiline)
+    headers: dict[str, str] = field(default_factory=dict)  # header name -> regex its value must match
+    redirect: str | None = None  # expect a 3xx (not followed) whose Location matches this regex
+    cert_days: int | None = None  # the TLS certificate must stay valid at least this many more days
+    metrics: list[str] = field(default_factory=list)  # Prometheus text format: selectors that must match a sample
+
+    def __post_init__(self) -> None:
+        for pattern in [*self.body_regex, *self.headers.values(), *self.json_match.values(), self.redirect or ""]:
+            check_regex(pattern)
+        if self.cert_days is not None and self.cert_days < 0:
+            raise ValueError("cert_days must be >= 0")
+        for selector in self.metrics:
+            _selector(selector)
+
+
+@dataclass(kw_only=True)
+class Eventually:
+    """Poll until every expectation passes or ``within`` has passed (post-deploy runs)."""
+
+    within: Duration
+    interval: Duration = Duration(2.0)
+
+    def __post_init__(self) -> None:
+        if self.interval <= 0 or self.within < self.interval:
+            raise ValueError("eventually: need interval > 0 and within >= interval")
+
+
+@dataclass(kw_only=True)
+class HttpEntry(Common):
+    """An HTTP endpoint: status, JSON fields, body, headers, redirects, TLS expiry, metrics, response time."""
+
+    name: str
+    url: str
+    method: str = "GET"
+    headers: dict[str, str] = field(default_factory=dict, repr=False)  # may carry tokens
+    timeout: Duration | None = None  # default: defaults.timeout
+    verify_tls: bool = True
+    follow_redirects: bool = False
+    eventually: Eventually | None = None
+    expect: HttpExpect = field(default_factory=HttpExpect)
+    allow_write: bool = False  # checks only read: POST/PUT/PATCH/DELETE need this explicit opt-in
+
+    def __post_init__(self) -> None:
+        if not self.url.startswith(("http://", "https://")):
+            raise ValueError(f"url must start with http:// or https://, got {self.url!r}")
+        try:
+            httpx.URL(self.url).port  # noqa: B018 - validates host and port now, not at check time
+        except (httpx.InvalidURL, ValueError) as exc:
+            raise ValueError(f"bad url {self.url!r}: {exc}") from None
+        self.method = self.method.upper()
+        if self.method not in ("GET", "HEAD", "OPTIONS") and not self.allow_write:
+            raise ValueError(f"method {self.method} can change the target: checks only read unless allow_write: true")
+        if self.expect.redirect is not None and self.follow_redirects:
+            raise ValueError("expect.redirect checks the redirect itself: it needs follow_redirects: false")
+        if self.expect.cert_days is not None and not self.url.startswith("https://"):
+            raise ValueError("expect.cert_days needs an https:// url")
+
+
+def _selector(text: str) -> None:
+    import promql_parser
+
+    try:
+        node = promql_parser.parse(text)
+    except Exception as exc:  # promql_parser raises an untyped error
+        raise ValueError(f"bad metric selector {text!r}: {exc}") from None
+    if type(node).__name__ != "VectorSelector":
+        raise ValueError(f'bad metric selector {text!r}: expected name or name{{label="value"}}')

@@ -1,0 +1,103 @@
+"""Checks as pytest items: parametrization over the inventory, the ``target``/``facts``/``inventory`` fixtures,
+severities and test properties, and prefetching every probe the selected items need, all at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from typing import Any
+
+import pytest
+
+from .. import registry
+from ..kinds import Kind
+from ..prefetch import ProbeTimeout
+from ..run import RunState
+from ..verdict import CheckFailure, Verdict
+
+SEVERITY = pytest.StashKey[str]()
+
+
+class Checks:
+    """Registered only when the plugin is active (an inventory was given)."""
+
+    def __init__(self, state: RunState) -> None:
+        self.state = state
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        marker = metafunc.definition.get_closest_marker("opsverify")
+        if marker is None or "target" not in metafunc.fixturenames:
+            return
+        kind = registry.kind(marker.args[0])
+        kind.probe(marker.kwargs.get("probe"))  # an unknown probe name is a collection error, now
+        targets = kind.entries(self.state.context)
+        where = marker.kwargs.get("where")
+        if where is not None:
+            targets = [t for t in targets if where(t)]
+        metafunc.parametrize("target", targets, ids=[str(t.name) for t in targets])
+
+    @pytest.fixture
+    def inventory(self) -> Any:
+        """The loaded :class:`~opsverify.inventory.Inventory`."""
+        return self.state.inventory
+
+    @pytest.fixture
+    def facts(self, request: pytest.FixtureRequest, target: Any) -> Any:
+        """What the probe for this item's target gathered (prefetched concurrently at the end of collection)."""
+        kind, probe = self._kind(request.node)
+        key, gather, budget = self._job(kind, probe, target)
+        try:
+            return self.state.prefetcher.get(key, gather, budget)
+        except ProbeTimeout as exc:
+            raise CheckFailure(
+                Verdict.failed(str(target.name), f"{exc} (a target that hangs or trickles its answer)")
+            ) from None
+
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        _deselect_empty_sections(config, items)
+        for item in items:
+            marker = item.get_closest_marker("opsverify")
+            if marker is None:
+                if item.get_closest_marker("alerts") is not None:  # rule tests: a broken alert is a release blocker
+                    item.stash[SEVERITY] = "critical"
+                    item.user_properties.extend([("severity", "critical"), ("kind", "rules")])
+                continue
+            target = target_of(item)
+            severity = getattr(target, "severity", None) or marker.kwargs.get("severity", "critical")
+            item.stash[SEVERITY] = severity
+            name = str(getattr(target, "name", ""))
+            item.user_properties.extend([("target", name), ("severity", severity), ("kind", marker.args[0])])
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Start every probe the selected checks need, all at once."""
+        for item in session.items:
+            target = target_of(item)
+            if target is None or "facts" not in getattr(item, "fixturenames", ()):
+                continue
+            kind, probe = self._kind(item)
+            self.state.prefetcher.submit(*self._job(kind, probe, target))
+
+    def _kind(self, item: pytest.Item) -> tuple[Kind[Any], str | None]:
+        marker = item.get_closest_marker("opsverify")
+        if marker is None:
+            raise pytest.UsageError(f"{item.nodeid}: the facts fixture is for @opsverify.check / opsverify checks")
+        return registry.kind(marker.args[0]), marker.kwargs.get("probe")
+
+    def _job(self, kind: Kind[Any], probe: str | None, target: Any) -> tuple[Any, Callable[[], Any], float]:
+        gather, ctx = kind.probe(probe), self.state.context
+        return kind.key(target, probe), (lambda: gather(target, ctx)), kind.budget(target, ctx)
+
+
+def _deselect_empty_sections(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A check whose inventory section is empty is not applicable: deselect it rather than report a skip."""
+    empty = [i for i in items if i.get_closest_marker("opsverify") is not None and target_of(i) is None]
+    if empty:
+        config.hook.pytest_deselected(items=empty)
+        items[:] = [i for i in items if i not in empty]
+
+
+def target_of(item: pytest.Item | Any) -> Any:
+    callspec = getattr(item, "callspec", None)
+    target = callspec.params.get("target") if callspec is not None else None
+    # an empty parameter set gives pytest's NOTSET token (an Enum member, which has a .name too)
+    return None if target is None or isinstance(target, Enum) or not hasattr(target, "name") else target

@@ -1,0 +1,148 @@
+"""What one run knows, in plain Python: the inventory (parsed once), the probe pool, the outcome and severity of
+every check, and from them the summary and whether the run passes at ``--fail-on``."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .inventory import Inventory
+from .inventory.loader import load_inventory_once
+from .inventory.waivers import Waiver, find
+from .kinds import Context
+from .prefetch import Prefetcher
+from .severity import SEVERITIES, at_least
+
+
+@dataclass
+class Outcome:
+    nodeid: str
+    severity: str
+    outcome: str = "passed"  # passed, failed, skipped
+    message: str = ""
+    target: str = ""
+    kind: str = ""
+
+
+@dataclass
+class RunState:
+    fail_on: str = "info"
+    inventory: Inventory | None = None
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+    other_failures: int = 0  # failing tests that are not opsverify checks: never downgraded by --fail-on
+    failed_reports: int = 0  # failed phase reports of opsverify checks (pytest counts the same way)
+    today: datetime.date = field(default_factory=datetime.date.today)
+    used_waivers: dict[int, Waiver] = field(default_factory=dict)
+    _prefetcher: Prefetcher | None = None
+    _context: Context | None = None
+
+    def load(self, path: str, env: str | None, concurrency: int | None) -> None:
+        self.inventory = load_inventory_once(path, env)
+        self._context = Context(self.inventory)
+        self._prefetcher = Prefetcher(concurrency or self.inventory.defaults.concurrency)
+
+    def check_dirs(self) -> list[str]:
+        """The inventory's ``checks:`` folders (relative to the inventory file): the user's own check modules."""
+        assert self.inventory is not None, "inventory not loaded"
+        base = Path(self.inventory.source).parent
+        return [str(base / d) for d in self.inventory.checks]
+
+    @property
+    def context(self) -> Context:
+        assert self._context is not None, "inventory not loaded"
+        return self._context
+
+    @property
+    def prefetcher(self) -> Prefetcher:
+        assert self._prefetcher is not None, "inventory not loaded"
+        return self._prefetcher
+
+    def waiver_for(self, check_id: str) -> Waiver | None:
+        waiver = find(self.inventory.waivers, check_id) if self.inventory else None
+        if waiver is not None:
+            self.used_waivers[id(waiver)] = waiver
+        return waiver
+
+    def record(self, report: Any) -> None:
+        """Fold one pytest phase report (setup/call/teardown) into the item's outcome; failure wins. Reports
+        without a severity are not opsverify checks: their failures always fail the run."""
+        props = dict(report.user_properties)
+        severity = props.get("severity")
+        if severity is None:
+            self.other_failures += int(bool(report.failed))
+            return
+        if "waiver" in props and self.inventory is not None:
+            for waiver in self.inventory.waivers:
+                if waiver.check == props["waiver"]:
+                    self.used_waivers[id(waiver)] = waiver
+        outcome = self.outcomes.setdefault(
+            report.nodeid,
+            Outcome(report.nodeid, severity, target=str(props.get("target", "")), kind=str(props.get("kind", ""))),
+        )
+        if report.skipped and hasattr(report, "wasxfail"):
+            outcome.outcome = "waived"
+            outcome.message = str(report.wasxfail)
+        elif report.failed:
+            self.failed_reports += 1
+            outcome.outcome = "failed"
+            crash = getattr(report.longrepr, "reprcrash", None)
+            lines = str(report.longrepr or "").splitlines()
+            reason = props.get("reason") or (crash.message if crash is not None else lines[-1] if lines else "")
+            outcome.message = str(reason)
+        elif report.skipped and outcome.outcome not in ("failed", "waived"):
+            outcome.outcome = "skipped"
+
+    def only_failures_below_gate(self, testsfailed: int) -> bool:
+        """True when every failure pytest counted is an opsverify check, and none is at or above --fail-on."""
+        only_ours = self.failed_reports > 0 and testsfailed == self.failed_reports and not self.other_failures
+        return only_ours and not self.failures_at_or_above()
+
+    def failures_at_or_above(self, threshold: str | None = None) -> list[Outcome]:
+        level = threshold or self.fail_on
+        return [o for o in self.outcomes.values() if o.outcome == "failed" and at_least(o.severity, level)]
+
+    def counts(self) -> Counter[tuple[str, str]]:
+        return Counter((o.outcome, o.severity) for o in self.outcomes.values())
+
+    def summary_lines(self) -> list[str]:
+        counts = self.counts()
+        passed = sum(n for (outcome, _), n in counts.items() if outcome == "passed")
+        failed = {sev: counts[("failed", sev)] for sev in SEVERITIES}
+        by_sev = ", ".join(f"{sev} {n}" for sev, n in failed.items() if n) or "none"
+        blocking = len(self.failures_at_or_above())
+        verdict = "FAIL" if blocking else "PASS"
+        lines = [
+            f"opsverify: {verdict}: {passed} passed, {sum(failed.values())} failed (by severity: {by_sev}); "
+            f"{blocking} at or above --fail-on {self.fail_on}"
+        ]
+        below = sum(failed.values()) - blocking
+        if below:
+            lines.append(
+                f"opsverify: {below} failed check(s) below --fail-on {self.fail_on} do not fail the run; see the report"
+            )
+        return lines + self.waiver_lines()
+
+    def waiver_lines(self) -> list[str]:
+        """Every waived failure, every expired waiver and every waiver that matched nothing, by name."""
+        lines = [
+            f"opsverify: WAIVED {o.nodeid.split('::')[-1]}: {o.message.removeprefix('waived: ')}"
+            for o in self.outcomes.values()
+            if o.outcome == "waived"
+        ]
+        for waiver in self.inventory.waivers if self.inventory else []:
+            if not waiver.active(self.today):
+                lines.append(
+                    f"opsverify: EXPIRED waiver {waiver.check!r} ({waiver.expires.isoformat()}): its failures count again"
+                )
+            elif id(waiver) not in self.used_waivers:
+                lines.append(
+                    f"opsverify: UNUSED waiver {waiver.check!r}: no failing check matched it; remove it when done"
+                )
+        return lines
+
+    def close(self) -> None:
+        if self._prefetcher is not None:
+            self._prefetcher.close()
