@@ -103,7 +103,9 @@ def main() -> None:
             check = check_time(inventory(folder, port, 5000))
         print(f"opsverify inventory check, 5000 entries: {check:.2f}s (whole command)")
         r1, r2 = ratios.get(1000, float("nan")), ratios.get(5000, float("nan"))
-        print(f"overhead: 1000 entries {r1:.1f} x floor; 5000 entries {r2:.1f} x floor; inventory check 5000 entries {check:.2f} s")
+        print(
+            f"overhead: 1000 entries {r1:.1f} x floor; 5000 entries {r2:.1f} x floor; inventory check 5000 entries {check:.2f} s"
+        )
     finally:
         server.kill()
 

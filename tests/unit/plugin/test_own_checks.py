@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -66,6 +67,25 @@ def test_own_checks_and_testinfra_tests_run_beside_the_builtin_suite(project: py
             "test_mine.py::test_runs_on_inventory_hosts?local*? PASSED*",
             "test_hosts.py::test_host_reachable?here? PASSED*",
             "test_http.py::test_http_status?api? PASSED*",
+        ]
+    )
+    assert result.ret == 0
+
+
+def test_the_readme_example_runs(pytester: pytest.Pytester, server: str) -> None:
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    section = readme.split("### Writing your own checks", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    pytester.makepyfile(test_mine=code)
+    pytester.makefile(
+        ".yml",
+        inventory=f"version: 1\nhosts:\n  - {{name: here, spec: 'local://'}}\nhttp:\n  - {{name: api-health, url: '{server}/h'}}\n",
+    )
+    result = pytester.runpytest("--inventory", "inventory.yml", "test_mine.py", "-p", "no:cacheprovider", "-v")
+    result.stdout.fnmatch_lines(
+        [
+            "test_mine.py::test_api_reports_its_version?api-health? PASSED*",
+            "test_mine.py::test_etc_is_a_directory?local*? PASSED*",
         ]
     )
     assert result.ret == 0
