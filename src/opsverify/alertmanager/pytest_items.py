@@ -1,7 +1,8 @@
 """pytest layer for Alertmanager test files (standalone plugin: ``-p opsverify.alertmanager.pytest_items``).
 
-- files matching ini ``opsverify_am_tests`` (default ``*.am-test.yml *.am-test.yaml *.alertmanager-test.yml
-  *.alertmanager-test.yaml``) and every ``--am-tests PATH`` are collected;
+- every ``--am-tests PATH`` is collected, and files matching ini ``opsverify_am_tests`` when it is set, or the default
+  ``*.am-test.yml *.am-test.yaml *.alertmanager-test.yml *.alertmanager-test.yaml`` when opsverify is active
+  (``--inventory`` / ``$OPSVERIFY_INVENTORY``): a project that asks for neither sees no change (inert);
 - one item per alert case, id ``FILE::TEST::ALERTNAME`` (``#2``... when a name repeats), marker ``alerts``;
 - a test runs once, when its first item runs; a failure is the one-line reason, its diff, and the case's YAML lines;
 - a bad test file, Alertmanager config or referenced rule test is a collection error reading ``file:line: what``.
@@ -10,6 +11,7 @@
 from __future__ import annotations
 
 import fnmatch
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,20 +28,31 @@ from .testfile import TestFile, load_test_file
 
 DEFAULT_PATTERNS = ["*.am-test.yml", "*.am-test.yaml", "*.alertmanager-test.yml", "*.alertmanager-test.yaml"]
 AM_TESTS = pytest.StashKey[set[Path]]()
+PATTERNS = pytest.StashKey[list[str]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("opsverify-alertmanager", "opsverify Alertmanager tests")
     group.addoption("--am-tests", action="append", default=[], metavar="PATH", help="an Alertmanager test file")
     group.addoption("--am-config", metavar="PATH", help="test this Alertmanager config instead of the files' own")
-    parser.addini("opsverify_am_tests", "glob(s) of Alertmanager test files to collect", "args", DEFAULT_PATTERNS)
+    default = " ".join(DEFAULT_PATTERNS)
+    parser.addini("opsverify_am_tests", f"glob(s) of Alertmanager test files (with --inventory: {default})", "args", [])
+
+
+def _active(config: pytest.Config) -> bool:
+    """opsverify's own run (``--inventory``, registered by the main plugin, or ``$OPSVERIFY_INVENTORY``)."""
+    return bool(config.getoption("inventory", None) or os.environ.get("OPSVERIFY_INVENTORY"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    explicit = {Path(p).resolve() for p in config.getoption("am_tests") or []}
+    patterns = list(config.getini("opsverify_am_tests")) or (list(DEFAULT_PATTERNS) if _active(config) else [])
+    config.stash[AM_TESTS] = explicit
+    config.stash[PATTERNS] = patterns
+    if not (explicit or patterns):
+        return  # inert
     if not any(str(line).startswith("alerts") for line in config.getini("markers")):
         config.addinivalue_line("markers", "alerts: alert-rule and Alertmanager tests")
-    explicit = {Path(p).resolve() for p in config.getoption("am_tests") or []}
-    config.stash[AM_TESTS] = explicit
     args = [Path(a.split("::")[0]).resolve() for a in config.args]
     for path in sorted(explicit):  # collect them even when they lie outside the paths pytest was given
         if not any(path == a or a in path.parents for a in args):
@@ -49,7 +62,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     config = parent.config
     wanted = file_path.resolve() in config.stash.get(AM_TESTS, set())
-    if wanted or any(fnmatch.fnmatch(file_path.name, p) for p in config.getini("opsverify_am_tests")):
+    if wanted or any(fnmatch.fnmatch(file_path.name, p) for p in config.stash.get(PATTERNS, [])):
         return AmTestFile.from_parent(parent, path=file_path)
     return None
 

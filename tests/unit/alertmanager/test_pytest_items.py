@@ -26,10 +26,18 @@ tests:
 
 
 @pytest.fixture
-def suite(pytester: pytest.Pytester) -> pytest.Pytester:
+def suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    monkeypatch.delenv("OPSVERIFY_INVENTORY", raising=False)
     (pytester.path / "am.yml").write_text(CONFIG)
     (pytester.path / "lab.am-test.yml").write_text(TESTS)
+    pytester.makeini("[pytest]\nopsverify_am_tests = *.am-test.yml\n")
     return pytester
+
+
+def test_inert_unless_asked(suite: pytest.Pytester) -> None:
+    (suite.path / "tox.ini").unlink()
+    result = suite.runpytest(*PLUGIN, "--collect-only", "-q")
+    assert "am-test.yml" not in result.stdout.str()
 
 
 def test_items_and_ids(suite: pytest.Pytester) -> None:
