@@ -6,7 +6,7 @@ needs its close brace; a trailing comma is allowed. Returns ``(name, op, value)`
 
 from __future__ import annotations
 
-from ..rules.template.parser import unquote
+import re
 
 _RESERVED = set("{}!=~,\\\"'`")
 
@@ -61,7 +61,42 @@ def _quoted_end(text: str, start: int) -> int:
 
 
 def _text(kind: str, raw: str) -> str:
-    return unquote(raw) if kind == "quoted" else raw
+    return go_unquote(raw) if kind == "quoted" else raw
+
+
+_ESCAPE = re.compile(
+    r'\\(?:([abfnrtv\\"])|x([0-9a-fA-F]{2})|([0-7]{3})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(.?))', re.S
+)
+_SIMPLE = {"a": 7, "b": 8, "f": 12, "n": 10, "r": 13, "t": 9, "v": 11, "\\": 92, '"': 34}
+
+
+def go_unquote(raw: str) -> str:
+    """strconv.Unquote of a double-quoted Go string: byte escapes must form valid UTF-8; unknown escapes are errors."""
+    out = bytearray()
+    pos, body = 0, raw[1:-1]
+    for m in _ESCAPE.finditer(body):
+        out += body[pos : m.start()].encode()
+        simple, hex2, octal, u4, u8, bad = m.groups()
+        if bad is not None:
+            raise ValueError(f"{raw}: invalid input")
+        if simple:
+            out.append(_SIMPLE[simple])
+        elif hex2 or octal:
+            value = int(hex2, 16) if hex2 else int(octal, 8)
+            if value > 255:
+                raise ValueError(f"{raw}: invalid input")
+            out.append(value)
+        else:
+            code = int(u4 or u8, 16)
+            if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+                raise ValueError(f"{raw}: invalid input")
+            out += chr(code).encode()
+        pos = m.end()
+    out += body[pos:].encode()
+    try:
+        return out.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{raw}: invalid input") from None
 
 
 def parse_utf8(text: str) -> list[tuple[str, str, str]]:

@@ -60,3 +60,25 @@ def test_str_quotes_only_when_needed() -> None:
     assert str(Matcher.make("team", "=", "db")) == "team=db"
     assert str(Matcher.make("team", "=~", "db|web")) == 'team=~"db|web"'
     assert str(Matcher.make("service name", "=", "a b")) == '"service name"="a b"'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"foo"="\\xf0\\x9f\\x99\\x82"}', [("foo", "=", "🙂")]),  # Go byte escapes forming UTF-8
+        ('{"foo"="\\U0001f642"}', [("foo", "=", "🙂")]),
+        ('"foo"="bar",', [("foo", "=", "bar")]),
+        ("{foo=🙂bar}", [("foo", "=", "🙂bar")]),
+        ("{}", []),
+    ],
+)
+def test_utf8_parser_accepts(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(m.name, m.op, m.value) for m in parse_matchers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text", ['{"foo"=~"\\d+"}', '{"foo"="\\xf0\\x9f"}', '{"a"="b"', '"a"="b"}', '{"a"="b",,}', '{"a"=}']
+)
+def test_utf8_parser_refuses_what_alertmanager_refuses(text: str) -> None:
+    with pytest.raises(MatcherError):
+        parse_matchers(text)
