@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 from typing import Any, TextIO
 
 from ..errors import OpsverifyError
 from .config import load_config
 from .matchers import MatcherError, parse_classic
-from .pipeline import DEFAULT_AT, evaluate
+from .pipeline import DEFAULT_AT, Delivery, evaluate
 from .render import Group, RenderError, render_field
 from .reports import as_json, print_text, write_junit
 from .runner import run_paths
@@ -38,6 +39,7 @@ def add_parser(sub: Any) -> None:
     routes.add_argument("--config", required=True)
     routes.add_argument("labels", nargs="+", help="name=value ... (as amtool config routes test)")
     routes.add_argument("--at", help="RFC 3339 instant for time intervals (default: Mon 2026-01-05 10:00 UTC)")
+    routes.add_argument("--json", action="store_true", help="each route reached with its options, as JSON")
     render = act.add_parser("render", help="print a rendered notification for a label set")
     render.add_argument("--config", required=True)
     render.add_argument("labels", nargs="+", help="name=value ...")
@@ -121,11 +123,29 @@ def parse_at(text: str | None) -> dt.datetime:
 def _routes(args: argparse.Namespace, out: TextIO) -> int:
     config = load_config(args.config)
     outcome = evaluate(config, [parse_labels(args.labels)], parse_at(args.at))[0]
+    if args.json:
+        print(json.dumps([_route_json(d) for d in outcome.deliveries], indent=2), file=out)
+        return 0
     print(",".join(outcome.receivers), file=out)
     for d in outcome.deliveries:
         muted = f"  (muted by {', '.join(d.muted_by)})" if d.muted_by else ""
         print(f"  {d.receiver}: {d.route.path_text()}{muted}", file=out)
     return 0
+
+
+def _route_json(d: Delivery) -> dict[str, Any]:
+    r = d.route
+    return {
+        "receiver": r.receiver,
+        "route": r.number,
+        "path": r.path_text(),
+        "group_by": ["..."] if r.group_by_all else list(r.group_by),
+        "group_wait": r.group_wait,
+        "group_interval": r.group_interval,
+        "repeat_interval": r.repeat_interval,
+        "continue": r.continue_,
+        "muted_by": d.muted_by,
+    }
 
 
 def _render(args: argparse.Namespace, out: TextIO) -> int:

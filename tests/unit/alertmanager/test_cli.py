@@ -120,6 +120,23 @@ def test_routes_prints_receivers_and_paths(files, capsys, tmp_path: Path) -> Non
     assert capsys.readouterr().out.splitlines() == ["db-pager", "  db-pager: root -> team=db"]
 
 
+def test_routes_json_has_the_inherited_options(tmp_path: Path, capsys) -> None:
+    (tmp_path / "am.yml").write_text(CONFIG)
+    assert main(["alertmanager", "routes", "--config", str(tmp_path / "am.yml"), "team=db", "--json"]) == 0
+    (route,) = json.loads(capsys.readouterr().out)
+    assert route == {
+        "receiver": "db-pager",
+        "route": 1,
+        "path": "root -> team=db",
+        "group_by": [],
+        "group_wait": 30.0,
+        "group_interval": 300.0,
+        "repeat_interval": 14400.0,
+        "continue": False,
+        "muted_by": [],
+    }
+
+
 def test_render_prints_the_notification(files, capsys, tmp_path: Path) -> None:
     assert main(["alertmanager", "render", "--config", str(tmp_path / "am.yml"), "team=db", "alertname=DBDown"]) == 0
     assert capsys.readouterr().out == "DBDown on db\n"
