@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from .model import Config
 from .pipeline import Outcome
-from .testfile import AlertCase
+from .testfile import AlertCase, TestCase
 
 
 @dataclass
@@ -35,7 +34,7 @@ def list_diff(expected: list[str], got: list[str]) -> list[str]:
 
 
 def check_alert(
-    config: Config, case: AlertCase, outcome: Outcome, everyone: list[Outcome], at: dt.datetime
+    config: Config, case: AlertCase, outcome: Outcome, everyone: list[Outcome], test: TestCase
 ) -> list[Failure]:
     from .notify_check import check_notification
 
@@ -50,9 +49,8 @@ def check_alert(
     for f in fails:
         f.message = f"{title}: {f.message}" + (f"; path: {path}" if "inhibit" not in f.message else "")
     if case.expected_notification:
-        fails += [
-            Failure(f"{title}: {f.message}", f.diff) for f in check_notification(config, case, outcome, everyone, at)
-        ]
+        rendered = check_notification(config, case, outcome, everyone, test.instant, test.external_url)
+        fails += [Failure(f"{title}: {f.message}", f.diff) for f in rendered]
     return fails
 
 

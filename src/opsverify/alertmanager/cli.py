@@ -48,6 +48,7 @@ def add_parser(sub: Any) -> None:
     render.add_argument("--integration", default="", help="telegram, slack, email, webhook... (default: the first)")
     render.add_argument("--field", default="", help="message, text, html, subject, title, payload...")
     render.add_argument("--at", help="RFC 3339 instant (default: Mon 2026-01-05 10:00 UTC)")
+    render.add_argument("--external-url", default="", help="Alertmanager's --web.external-url, for .ExternalURL")
     cov = act.add_parser("coverage", help="who is notified, every 15 minutes of a week, for each alert rule's labels")
     cov.add_argument("--config", required=True)
     cov.add_argument("--rules", nargs="+", required=True, help="alert rule files (their static labels are walked)")
@@ -163,7 +164,7 @@ def _render(args: argparse.Namespace, out: TextIO) -> int:
     kind = args.integration or (kinds[0] if kinds else "")
     field = args.field or _default_field(kind)
     try:
-        print(render_field(config, templates_for(config), group, kind, field, at), file=out)
+        print(render_field(config, templates_for(config), group, kind, field, at, args.external_url), file=out)
     except RenderError as exc:
         raise UsageError(f"render {route.receiver} {kind}.{field}: {exc}") from None
     return 0

@@ -57,7 +57,7 @@ def check_text(text: str, check: TextAssert) -> list[str]:
 
 
 def check_notification(
-    config: Config, case: AlertCase, outcome: Outcome, everyone: list[Outcome], at: dt.datetime
+    config: Config, case: AlertCase, outcome: Outcome, everyone: list[Outcome], at: dt.datetime, external_url: str = ""
 ) -> list[Failure]:
     fails: list[Failure] = []
     for kind, fields in (case.expected_notification or {}).items():
@@ -65,7 +65,7 @@ def check_notification(
             route = pick_route(config, outcome, kind, case.receiver)
             group = group_of(route, outcome, everyone)
             for field, check in fields.items():
-                text = render_field(config, templates_for(config), group, kind, field, at)
+                text = render_field(config, templates_for(config), group, kind, field, at, external_url)
                 problems = check_text(text, check)
                 if problems:
                     shown = [f"  {kind}.{field} rendered:"] + [f"  | {line}" for line in text.splitlines() or [""]]

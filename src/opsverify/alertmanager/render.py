@@ -54,12 +54,19 @@ def _field_text(kind: str, field: str, settings: dict[str, Any]) -> str:
 
 
 def render_field(
-    config: Config, templates: TemplateSet, group: Group, kind: str, field: str, at: dt.datetime, index: int = 0
+    config: Config,
+    templates: TemplateSet,
+    group: Group,
+    kind: str,
+    field: str,
+    at: dt.datetime,
+    external_url: str = "",
+    index: int = 0,
 ) -> str:
     """One field (``message``, ``text``, ``html``, ``subject``, ``payload`` for webhooks...) of one integration."""
     receiver = config.receivers[group.receiver]
     settings = integration(receiver, kind, index)
-    data = template_data(group.receiver, group.group_labels, group.alerts, at, _external_url(config))
+    data = template_data(group.receiver, group.group_labels, group.alerts, at, external_url)
     if kind == "webhook":
         if field != "payload":
             raise RenderError("webhook_configs renders one field: payload")
@@ -87,10 +94,6 @@ def telegram_limit(text: str, html_mode: bool) -> str:
     if len(text) <= TELEGRAM_MAX_RUNES:
         return text
     return TELEGRAM_TOO_LONG if html_mode else text[: TELEGRAM_MAX_RUNES - 1] + "…"
-
-
-def _external_url(config: Config) -> str:
-    return str(config.global_.get("external_url", "") or "")
 
 
 def webhook_payload(data: GoStruct, group: Group) -> str:

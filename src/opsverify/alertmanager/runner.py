@@ -46,7 +46,7 @@ def run_case(config: Config, test: TestCase, file: str) -> list[AlertResult]:
         if case.unresolved:
             results.append(AlertResult(file, test.name, case.title(), case.line, [Failure(case.unresolved)]))
             continue
-        fails = check_alert(config, case, by_case[id(case)], outcomes, test.instant)
+        fails = check_alert(config, case, by_case[id(case)], outcomes, test)
         results.append(AlertResult(file, test.name, case.title(), case.line, fails))
     return results
 

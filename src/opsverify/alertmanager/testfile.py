@@ -78,12 +78,14 @@ class TestCase:
     firing: list[FiringAlert] = field(default_factory=list)
     line: int = field(default=0, init=False)
     instant: dt.datetime = field(default=DEFAULT_AT, init=False)
+    external_url: str = field(default="", init=False)  # the file's, for .ExternalURL
 
 
 @dataclass
 class TestFile:
     tests: list[TestCase]
     config: str | None = None  # PR #5175's files have none: then --config (--am-config) names it
+    external_url: str = ""  # Alertmanager's --web.external-url, for .ExternalURL in templates
     path: str = field(default="", init=False)
     config_line: int = field(default=0, init=False)
 
@@ -107,6 +109,7 @@ def load_test_file(path: str | Path) -> TestFile:
     tf.config_line = raw.line_of("config")
     for i, case in enumerate(tf.tests):
         _annotate(conv, raw["tests"], i, case)
+        case.external_url = tf.external_url
     return tf
 
 

@@ -174,3 +174,10 @@ def test_pr_5175_files_run_with_config_given_on_the_command_line(files, capsys, 
     assert capsys.readouterr().err.endswith(
         f"opsverify: {path}:1: no config: name the Alertmanager config with `config:` or --config\n"
     )
+
+
+def test_external_url_of_the_test_file_reaches_templates(files, tmp_path: Path, capsys) -> None:
+    (tmp_path / "am.yml").write_text(CONFIG.replace("{{ .CommonLabels.alertname }} on", "{{ .ExternalURL }} on"))
+    text = PASSING.replace("config: am.yml", "config: am.yml\nexternal_url: https://am.example.invalid")
+    text = text.replace("equals: DBDown on db", "equals: https://am.example.invalid on db")
+    assert main(["alertmanager", "test", files(text)]) == 0, capsys.readouterr().out

@@ -97,3 +97,11 @@ def test_telegram_length_limit() -> None:
     assert len(cut) == 4096 and cut.endswith("x…")
     notice = render("telegram", "message", text=long)  # parse_mode HTML: Alertmanager sends a notice instead
     assert notice.startswith("Alertmanager notification could not be sent: message length exceeds Telegram limits.")
+
+
+def test_external_url_and_the_receiver_link() -> None:
+    config = config_from_text(CONFIG, "am.yml")
+    config.receivers["tg"].integrations["slack_configs"][0]["text"] = '{{ template "__alertmanagerURL" . }}'
+    group = Group("tg", {"alertname": "DBDown"}, ALERTS)
+    text = render_field(config, TemplateSet([]), group, "slack", "text", AT, "https://am.example.invalid")
+    assert text == "https://am.example.invalid/#/alerts?receiver=tg"
