@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..errors import SourceError
 from .checks import Failure, check_alert
 from .config import load_config
 from .model import Config
@@ -73,3 +74,16 @@ def config_of(tf: TestFile) -> Config:
     if not path.is_file():
         raise TestFileError(tf.path, tf.config_line, f"config: {path}: file not found")
     return load_config(path)
+
+
+def invalid_files(paths: list[str], config: str | None = None) -> list[str]:
+    """``file:line: what`` for every test file (or the config / rule test it names) that cannot be loaded."""
+    problems = []
+    for path in paths:
+        try:
+            tf = load_test_file(path)
+            resolve_rule_refs(tf)
+            load_config(config) if config else config_of(tf)
+        except SourceError as exc:
+            problems.append(str(exc))
+    return problems

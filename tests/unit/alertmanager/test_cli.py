@@ -181,3 +181,14 @@ def test_external_url_of_the_test_file_reaches_templates(files, tmp_path: Path, 
     text = PASSING.replace("config: am.yml", "config: am.yml\nexternal_url: https://am.example.invalid")
     text = text.replace("equals: DBDown on db", "equals: https://am.example.invalid on db")
     assert main(["alertmanager", "test", files(text)]) == 0, capsys.readouterr().out
+
+
+def test_invalid_files_lists_every_problem_before_a_run(files) -> None:
+    from opsverify.alertmanager.runner import invalid_files
+
+    good = files(PASSING, "good.am-test.yml")
+    bad = files("config: am.yml\ntests: 3\n", "bad.am-test.yml")
+    missing = files("config: nope.yml\ntests: []\n", "missing.am-test.yml")
+    assert invalid_files([good]) == []
+    problems = invalid_files([good, bad, missing])
+    assert [p.split(": ", 1)[0].rsplit("/", 1)[-1] for p in problems] == ["bad.am-test.yml:2", "missing.am-test.yml:1"]
