@@ -59,17 +59,40 @@ def check_text(text: str, check: TextAssert) -> list[str]:
 def check_notification(
     config: Config, case: AlertCase, outcome: Outcome, everyone: list[Outcome], at: dt.datetime, external_url: str = ""
 ) -> list[Failure]:
+    """Each expected field of the notification really sent; one that is not sent (inhibited, muted) fails."""
     fails: list[Failure] = []
     for kind, fields in (case.expected_notification or {}).items():
         try:
             route = pick_route(config, outcome, kind, case.receiver)
+            unsent = not_sent(outcome, route)
+            if unsent:
+                fails.append(Failure(f"{kind} on {route.receiver}: no notification is sent: {unsent}"))
+                continue
             group = group_of(route, outcome, everyone)
             for field, check in fields.items():
-                text = render_field(config, templates_for(config), group, kind, field, at, external_url)
-                problems = check_text(text, check)
-                if problems:
-                    shown = [f"  {kind}.{field} rendered:"] + [f"  | {line}" for line in text.splitlines() or [""]]
-                    fails.append(Failure(f"{kind}.{field} on {route.receiver} {'; '.join(problems)}", shown))
+                fails += _check_field(
+                    render_field(config, templates_for(config), group, kind, field, at, external_url),
+                    kind,
+                    field,
+                    route,
+                    check,
+                )
         except RenderError as exc:
             fails.append(Failure(f"{kind}: cannot render: {exc}"))
     return fails
+
+
+def not_sent(outcome: Outcome, route: Route) -> str:
+    """Why the route's notification for this alert is held back ("" when it is sent)."""
+    if outcome.inhibited_by:
+        return f"the alert is inhibited by {', '.join(outcome.inhibited_by)}"
+    muted = next((d.muted_by for d in outcome.deliveries if d.route is route), [])
+    return f"route #{route.number} is muted by {', '.join(muted)}" if muted else ""
+
+
+def _check_field(text: str, kind: str, field: str, route: Route, check: TextAssert) -> list[Failure]:
+    problems = check_text(text, check)
+    if not problems:
+        return []
+    shown = [f"  {kind}.{field} rendered:"] + [f"  | {line}" for line in text.splitlines() or [""]]
+    return [Failure(f"{kind}.{field} on {route.receiver} {'; '.join(problems)}", shown)]

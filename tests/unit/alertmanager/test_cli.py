@@ -192,3 +192,15 @@ def test_invalid_files_lists_every_problem_before_a_run(files) -> None:
     assert invalid_files([good]) == []
     problems = invalid_files([good, bad, missing])
     assert [p.split(": ", 1)[0].rsplit("/", 1)[-1] for p in problems] == ["bad.am-test.yml:2", "missing.am-test.yml:1"]
+
+
+def test_a_notification_that_is_not_sent_fails_with_the_reason(files, tmp_path: Path, capsys) -> None:
+    (tmp_path / "am.yml").write_text(
+        CONFIG.replace("receiver: db-pager}", "receiver: db-pager, mute_time_intervals: [always]}")
+        + "time_intervals: [{name: always, time_intervals: [{years: ['2000:2100']}]}]\n"
+    )
+    assert main(["alertmanager", "test", files(PASSING)]) == 1
+    assert (
+        "DBDown{team=db}: telegram on db-pager: no notification is sent: route #1 is muted by always"
+        in capsys.readouterr().out
+    )
