@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cmp_to_key, lru_cache
 
 from ._re2 import unanchored
 from .checks import Failure
 from .model import Config, Route
+from .notify_data import alert_order
 from .pipeline import Outcome
 from .render import Group, RenderError, render_field
 from .templates import TemplateSet
@@ -31,7 +32,12 @@ def group_of(route: Route, outcome: Outcome, everyone: list[Outcome]) -> Group:
         for o in everyone
         if not o.inhibited_by and any(d.route is route for d in o.deliveries) and route.group_labels(o.labels) == key
     ]
+    members.sort(key=cmp_to_key(_by_labels))  # as dispatch sorts a group's alerts
     return Group(route.receiver, key, members or [(outcome.labels, outcome.annotations)], route.key())
+
+
+def _by_labels(x: tuple[dict[str, str], dict[str, str]], y: tuple[dict[str, str], dict[str, str]]) -> int:
+    return alert_order(x[0], y[0])
 
 
 def pick_route(config: Config, outcome: Outcome, kind: str, receiver: str | None) -> Route:

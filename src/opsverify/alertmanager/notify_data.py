@@ -8,7 +8,6 @@ Go's ``time.Time`` does and have ``.Format``/``.Unix``/``.UTC``.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -109,9 +108,36 @@ _TOKENS = dict(_LAYOUT)
 
 
 def fingerprint(labels: Mapping[str, str]) -> str:
-    """A stable 16-hex-digit id per label set (Alertmanager's is FNV-64a over the pairs; ours differs in value)."""
-    text = "\xff".join(f"{k}\xff{v}" for k, v in sorted(labels.items()))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    """model.LabelSet.Fingerprint as ``%016x``: FNV-1a 64 over sorted names and values, each followed by 0xff."""
+    h = 14695981039346656037
+    for name in sorted(labels):
+        for part in (name, labels[name]):
+            for byte in part.encode() + b"\xff":
+                h = ((h ^ byte) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    return f"{h:016x}"
+
+
+def alert_order(a: Mapping[str, str], b: Mapping[str, str]) -> int:
+    """alert.AlertSlice.Less as a cmp: ``job``, then ``instance`` (absent last), then LabelSet.Before."""
+    for key in ("job", "instance"):
+        if key not in a and key not in b:
+            continue
+        if key not in a or key not in b:
+            return 1 if key not in a else -1
+        if a[key] != b[key]:
+            return -1 if a[key] < b[key] else 1
+    return _before(a, b)
+
+
+def _before(a: Mapping[str, str], b: Mapping[str, str]) -> int:
+    if len(a) != len(b):
+        return -1 if len(a) < len(b) else 1
+    for name in sorted([*a, *b]):
+        if name not in a or name not in b:
+            return -1 if name not in a else 1
+        if a[name] != b[name]:
+            return -1 if a[name] < b[name] else 1
+    return 0
 
 
 def alert_value(labels: Mapping[str, str], annotations: Mapping[str, str], starts_at: dt.datetime) -> GoStruct:

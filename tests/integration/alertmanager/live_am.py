@@ -20,6 +20,7 @@ import httpx
 
 BINARY = shutil.which("prometheus-alertmanager") or "/usr/bin/prometheus-alertmanager"
 TIMEOUT = 5.0
+TELEGRAM_OK = {"ok": True, "result": {"message_id": 1, "date": 0, "chat": {"id": 42, "type": "private"}, "text": ""}}
 
 
 def free_port() -> int:
@@ -30,9 +31,10 @@ def free_port() -> int:
 
 @dataclass
 class Sink:
-    """Webhook bodies received, by receiver name."""
+    """What Alertmanager sent: webhook bodies (``bodies``) and every request as (path, decoded body) (``requests``)."""
 
     bodies: list[dict[str, Any]] = field(default_factory=list)
+    requests: list[tuple[str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def notified(self) -> dict[str, set[tuple[tuple[str, str], ...]]]:
@@ -51,11 +53,18 @@ def webhook_sink() -> Iterator[tuple[str, Sink]]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+            raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            body = json.loads(raw) if raw.strip().startswith(b"{") else raw.decode()
             with sink.lock:
-                sink.bodies.append(body)
+                sink.requests.append((self.path, body))
+                if self.path.startswith("/hook"):
+                    sink.bodies.append(body)
+            answer = json.dumps(TELEGRAM_OK if "/sendMessage" in self.path else {"ok": True}).encode()
             self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(answer)))
             self.end_headers()
+            self.wfile.write(answer)
 
         def log_message(self, *args: Any) -> None:
             pass
@@ -71,9 +80,9 @@ def webhook_sink() -> Iterator[tuple[str, Sink]]:
 
 
 @contextmanager
-def alertmanager(config: Path, storage: Path) -> Iterator[str]:
-    """Run Alertmanager on a free port (no clustering); yield its base URL; stop it afterwards."""
-    port = free_port()
+def alertmanager(config: Path, storage: Path, port: int | None = None) -> Iterator[str]:
+    """Run Alertmanager on a free port (no clustering); yield its base URL (also its external URL); stop it."""
+    port = port or free_port()
     log = (storage / "alertmanager.log").open("w")
     proc = subprocess.Popen(
         [
@@ -81,6 +90,7 @@ def alertmanager(config: Path, storage: Path) -> Iterator[str]:
             f"--config.file={config}",
             f"--storage.path={storage}",
             f"--web.listen-address=127.0.0.1:{port}",
+            f"--web.external-url=http://127.0.0.1:{port}",
             "--cluster.listen-address=",
             "--log.level=warn",
         ],
@@ -115,15 +125,15 @@ def _wait_ready(url: str, proc: subprocess.Popen[bytes], storage: Path) -> None:
     raise RuntimeError("alertmanager did not become ready in 20s")
 
 
-def post_alerts(url: str, alerts: list[dict[str, str]], ends_in: dt.timedelta) -> None:
+def post_alerts(
+    url: str, alerts: list[dict[str, str]], ends_in: dt.timedelta, annotations: list[dict[str, str]] | None = None
+) -> None:
     now = dt.datetime.now(dt.UTC)
+    start, end = (now - dt.timedelta(minutes=1)).isoformat(), (now + ends_in).isoformat()
+    notes = annotations or [{} for _ in alerts]
     body = [
-        {
-            "labels": labels,
-            "startsAt": (now - dt.timedelta(minutes=1)).isoformat(),
-            "endsAt": (now + ends_in).isoformat(),
-        }
-        for labels in alerts
+        {"labels": lb, "annotations": an, "startsAt": start, "endsAt": end}
+        for lb, an in zip(alerts, notes, strict=True)
     ]
     httpx.post(f"{url}/api/v2/alerts", json=body, timeout=TIMEOUT).raise_for_status()
 
