@@ -142,3 +142,47 @@ def get_alerts(url: str) -> list[dict[str, Any]]:
     resp = httpx.get(f"{url}/api/v2/alerts", timeout=TIMEOUT)
     resp.raise_for_status()
     return list(resp.json())
+
+
+@contextmanager
+def smtp_sink() -> Iterator[tuple[str, list[bytes]]]:
+    """A minimal SMTP server on 127.0.0.1 (no TLS, no auth) keeping each message's DATA."""
+    import socketserver
+
+    messages: list[bytes] = []
+
+    class Handler(socketserver.StreamRequestHandler):
+        def reply(self, text: str) -> None:
+            self.wfile.write(text.encode() + b"\r\n")
+
+        def handle(self) -> None:
+            self.reply("220 sink ESMTP")
+            while line := self.rfile.readline():
+                verb = line.strip().split(b" ", 1)[0].upper()
+                if verb in (b"EHLO", b"HELO"):
+                    self.reply("250 sink")
+                elif verb == b"DATA":
+                    self.reply("354 go ahead")
+                    messages.append(self._data())
+                    self.reply("250 queued")
+                elif verb == b"QUIT":
+                    self.reply("221 bye")
+                    return
+                else:
+                    self.reply("250 ok")
+
+        def _data(self) -> bytes:
+            chunks = []
+            while (line := self.rfile.readline()) not in (b".\r\n", b""):
+                chunks.append(line[1:] if line.startswith(b"..") else line)
+            return b"".join(chunks)
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"127.0.0.1:{server.server_address[1]}", messages
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -102,3 +102,50 @@ def test_rendered_notifications_agree_with_live_alertmanager(binary: str, tmp_pa
     assert [(a["labels"], a["fingerprint"]) for a in hook_body["alerts"]] == [
         (a["labels"], a["fingerprint"]) for a in mine["alerts"]
     ]
+
+
+EMAIL_HTML = "<h1>{{ .CommonLabels.alertname }}</h1>{{ range .Alerts }}<p>{{ .Labels.instance }}: {{ .Annotations.summary }}</p>{{ end }}"
+
+
+def test_email_subject_html_and_text_agree_with_live_alertmanager(binary: str, tmp_path: Path) -> None:
+    import email
+    import email.policy
+
+    from .live_am import smtp_sink
+
+    with smtp_sink() as (smarthost, messages):
+        path = tmp_path / "alertmanager.yml"
+        path.write_text(
+            f"""
+global: {{smtp_smarthost: "{smarthost}", smtp_from: am@example.invalid, smtp_require_tls: false}}
+route: {{receiver: mail, group_by: [alertname], group_wait: 1s, group_interval: 1s}}
+receivers:
+  - name: mail
+    email_configs:
+      - {{to: ops@example.invalid, html: '{EMAIL_HTML}', text: '{{{{ .CommonAnnotations.summary }}}} & more'}}
+""",
+            encoding="utf-8",
+        )
+        config = load_config(path)
+        storage = tmp_path / "data"
+        storage.mkdir()
+        with alertmanager(path, storage) as url:
+            post_alerts(url, [labels for labels, _ in ALERTS[:2]], dt.timedelta(minutes=10), [a for _, a in ALERTS[:2]])
+            deadline = time.monotonic() + 20
+            while not messages and time.monotonic() < deadline:
+                time.sleep(0.2)
+            post_alerts(url, [labels for labels, _ in ALERTS[:2]], -dt.timedelta(seconds=1), [a for _, a in ALERTS[:2]])
+    assert messages, "Alertmanager sent no mail in 20s"
+    mail = email.message_from_bytes(messages[0], policy=email.policy.default)
+    parts = {p.get_content_type(): p.get_content() for p in mail.walk() if not p.is_multipart()}
+    now = dt.datetime.now(dt.UTC)
+    outcomes = evaluate(config, [labels for labels, _ in ALERTS[:2]], now)
+    for o, (_, notes) in zip(outcomes, ALERTS[:2], strict=True):
+        o.annotations = notes
+    group = group_of(outcomes[0].deliveries[0].route, outcomes[0], outcomes)
+    templates = templates_for(config)
+    assert str(mail["Subject"]) == render_field(config, templates, group, "email", "subject", now, url)
+    assert parts["text/html"].replace("\r\n", "\n") == render_field(config, templates, group, "email", "html", now, url)
+    assert parts["text/plain"].replace("\r\n", "\n") == render_field(
+        config, templates, group, "email", "text", now, url
+    )
