@@ -11,8 +11,9 @@ from typing import Any
 
 from ..errors import SourceError
 from ..yamlsrc import LDict, load, loads
-from .config_routes import RouteBuilder, matcher_list
+from .config_routes import RouteBuilder, matcher_list, str_list
 from .model import Config, InhibitRule, Receiver
+from .templates import TemplateSet
 from .timeintervals import IntervalError, TimeInterval, parse_spec
 
 TOP_KEYS = {"global", "route", "receivers", "inhibit_rules", "templates", "mute_time_intervals", "time_intervals"}
@@ -52,11 +53,12 @@ def build_config(raw: Any, filename: str) -> Config:
     if "route" not in raw or not isinstance(raw["route"], LDict):
         raise fail(raw.line, "no route provided in config")
     intervals = _time_intervals(raw, fail)
-    receivers = _receivers(raw.get("receivers") or [], fail)
+    receivers = _receivers(_items(raw, "receivers", fail), fail)
     route = RouteBuilder(fail, set(receivers), set(intervals)).root(raw["route"])
-    inhibit = _inhibit_rules(raw.get("inhibit_rules") or [], fail)
+    inhibit = _inhibit_rules(_items(raw, "inhibit_rules", fail), fail)
     base = Path(filename).parent
-    templates = [str(t) if Path(str(t)).is_absolute() else str(base / str(t)) for t in raw.get("templates") or []]
+    templates = [t if Path(t).is_absolute() else str(base / t) for t in str_list(raw, "templates", fail)]
+    TemplateSet(templates)  # Alertmanager refuses a config whose template files do not parse
     return Config(filename, route, receivers, inhibit, intervals, templates, dict(raw.get("global") or {}))
 
 
@@ -78,20 +80,31 @@ def _receivers(items: Any, fail: Any) -> dict[str, Receiver]:
 def _time_intervals(raw: LDict, fail: Any) -> dict[str, TimeInterval]:
     out: dict[str, TimeInterval] = {}
     for key in ("mute_time_intervals", "time_intervals"):
-        for item in raw.get(key) or []:
+        for item in _items(raw, key, fail):
             if not isinstance(item, LDict) or not item.get("name"):
                 raise fail(getattr(item, "line", raw.line_of(key)), f"missing name in {key.replace('_', ' ')[:-1]}")
             name = str(item["name"])
             if name in out:
                 raise fail(item.line, f"time interval {name!r} is not unique")
             specs = []
-            for spec in item.get("time_intervals") or []:
+            for spec in _items(item, "time_intervals", fail):
                 try:
-                    specs.append(parse_spec(dict(spec) if isinstance(spec, dict) else {}))
+                    if not isinstance(spec, dict):
+                        raise IntervalError("expected a mapping")
+                    specs.append(parse_spec(dict(spec)))
                 except IntervalError as exc:
                     raise fail(getattr(spec, "line", item.line), f"time interval {name!r}: {exc}") from None
             out[name] = TimeInterval(name, tuple(specs), item.line)
     return out
+
+
+def _items(raw: LDict, key: str, fail: Any) -> list[Any]:
+    value = raw.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise fail(raw.line_of(key), f"{key}: expected a list")
+    return value
 
 
 def _inhibit_rules(items: Any, fail: Any) -> list[InhibitRule]:
@@ -107,7 +120,7 @@ def _inhibit_rules(items: Any, fail: Any) -> list[InhibitRule]:
                 raise fail(item.line_of(key), f"field {key} not found in type config.plain")
         source = matcher_list(item, "source_", fail)
         target = matcher_list(item, "target_", fail)
-        equal = [str(e) for e in item.get("equal") or []]
+        equal = str_list(item, "equal", fail)
         name = str(item.get("name") or f"inhibit_rules[{i}]")
         out.append(InhibitRule(source, target, equal, name, item.line))
     return out

@@ -40,6 +40,16 @@ def matcher_list(raw: LDict, prefix: str, fail: Fail) -> list[Matcher]:
     return out
 
 
+def str_list(raw: LDict, key: str, fail: Fail) -> list[str]:
+    """A list of strings (absent or null: empty); anything else is an error at the key's line."""
+    value = raw.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list) or any(isinstance(v, dict | list) for v in value):
+        raise fail(raw.line_of(key), f"{key}: expected a list of strings")
+    return [_text(v) for v in value]
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -116,13 +126,16 @@ class RouteBuilder:
             parent=parent,
         )
         self.count += 1
-        for child in raw.get("routes") or []:
+        children = raw.get("routes") or []
+        if not isinstance(children, list):
+            raise self.fail(raw.line_of("routes"), "routes: expected a list of routes")
+        for child in children:
             route.routes.append(self.build(child, route))
         return route
 
     def _group_by(self, raw: LDict, parent: Route | None) -> tuple[tuple[str, ...], bool]:
         """config.Route.UnmarshalYAML + NewRoute: ``...`` groups by all; an empty or absent list inherits."""
-        names = [str(n) for n in raw.get("group_by") or []]
+        names = str_list(raw, "group_by", self.fail)
         inherited = (parent.group_by, parent.group_by_all) if parent else ((), False)
         if "..." in names and len(names) > 1:
             raise self.fail(
@@ -147,7 +160,7 @@ class RouteBuilder:
         return value
 
     def _intervals(self, raw: LDict, key: str) -> list[str]:
-        names = [str(n) for n in raw.get(key) or []]
+        names = str_list(raw, key, self.fail)
         for name in names:
             if name not in self.intervals:
                 raise self.fail(raw.line_of(key), f'undefined time interval "{name}" used in route')

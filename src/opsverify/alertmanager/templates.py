@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import html
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..errors import SourceError
 from ..rules.template import TemplateError
 from ..rules.template.execute import Executor, print_value
 from ..rules.template.nodes import Action, Node
@@ -81,6 +83,10 @@ def _parse(text: str, name: str) -> Tree:
     return parse(text, name, FUNC_NAMES)
 
 
+class TemplateFileError(SourceError):
+    """A template file named by the config's ``templates:`` does not parse (Alertmanager refuses the config)."""
+
+
 class TemplateSet:
     """The defaults plus the config's template files (later definitions win, as in Go's template.ParseGlob)."""
 
@@ -88,7 +94,7 @@ class TemplateSet:
         self.defs: dict[str, list[Node]] = dict(_parse(DEFAULTS, "default.tmpl").templates)
         for pattern in patterns:
             for path in sorted(glob.glob(pattern)):
-                self.defs.update(_parse(Path(path).read_text(encoding="utf-8"), Path(path).name).templates)
+                self.defs.update(_parse_file(Path(path)).templates)
 
     def render(self, text: str, data: Any, at: dt.datetime, html_mode: bool = False, name: str = "field") -> str:
         """Expand ``text``; raises :class:`TemplateError` (parse or execution) with Go's wording."""
@@ -96,6 +102,17 @@ class TemplateSet:
         full = Tree(name, text, tree.root, {**self.defs, **tree.templates})
         executor = (_HTMLExecutor if html_mode else Executor)(full, alertmanager_funcs(at))
         return executor.run(data)
+
+
+def _parse_file(path: Path) -> Tree:
+    try:
+        return _parse(path.read_text(encoding="utf-8"), path.name)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TemplateFileError(str(path), 0, f"cannot read: {exc}") from None
+    except TemplateError as exc:
+        m = re.match(r"template: [^:]*:(\d+):\s*(.*)", str(exc), re.S)
+        line, what = (int(m.group(1)), m.group(2)) if m else (0, str(exc))
+        raise TemplateFileError(str(path), line, f"invalid template: {what}") from None
 
 
 class _HTMLExecutor(Executor):

@@ -141,3 +141,42 @@ def test_route_path_and_key(am) -> None:
     leaf = config.routes()[-1]
     assert leaf.path_text() == 'root -> team=db -> severity=~"crit.*"'
     assert leaf.key() == '{}/{team="db"}/{severity=~"crit.*"}'
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        (
+            "route:\n  receiver: a\n  group_by: alertname\nreceivers: [{name: a}]\n",
+            "am.yml:3: group_by: expected a list of strings",
+        ),
+        (
+            "route:\n  receiver: a\n  routes: {receiver: a}\nreceivers: [{name: a}]\n",
+            "am.yml:3: routes: expected a list of routes",
+        ),
+        (
+            "route: {receiver: a}\nreceivers: [{name: a}]\ninhibit_rules:\n  - equal: cluster\n",
+            "am.yml:4: equal: expected a list",
+        ),
+        ("route: {receiver: a}\nreceivers: {name: a}\n", "am.yml:2: receivers: expected a list"),
+        (
+            "route: {receiver: a}\nreceivers: [{name: a}]\ntime_intervals:\n  - name: x\n    time_intervals: [weekends]\n",
+            "am.yml:5: time interval 'x': expected a mapping",
+        ),
+    ],
+)
+def test_wrong_shapes_are_errors_not_silent_defaults(text: str, where: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        config_from_text(text, "am.yml")
+    assert str(info.value).startswith(where), str(info.value)
+
+
+def test_a_template_file_that_does_not_parse_refuses_the_config(tmp_path) -> None:
+    (tmp_path / "bad.tmpl").write_text('{{ define "x" }}\n{{ .Foo \n')
+    (tmp_path / "am.yml").write_text("templates: [bad.tmpl]\nroute: {receiver: a}\nreceivers: [{name: a}]\n")
+    from opsverify.alertmanager.config import load_config
+    from opsverify.errors import SourceError
+
+    with pytest.raises(SourceError) as info:
+        load_config(tmp_path / "am.yml")
+    assert str(info.value) == f"{tmp_path / 'bad.tmpl'}:2: invalid template: unclosed action"
