@@ -72,9 +72,17 @@ def _receivers(items: Any, fail: Any) -> dict[str, Receiver]:
             raise fail(item.line, "missing name in receiver")
         if name in out:
             raise fail(item.line, f'notification config name "{name}" is not unique')
-        integrations = {k: list(v or []) for k, v in item.items() if k.endswith("_configs")}
+        integrations = {k: _integration_list(item, k, fail) for k in item if k.endswith("_configs")}
         out[name] = Receiver(name, item.line, integrations)
     return out
+
+
+def _integration_list(item: LDict, key: str, fail: Any) -> list[dict[str, Any]]:
+    configs = _items(item, key, fail)
+    for entry in configs:
+        if not isinstance(entry, dict):
+            raise fail(getattr(entry, "line", item.line_of(key)), f"{key}: expected a list of mappings")
+    return [dict(entry) for entry in configs]
 
 
 def _time_intervals(raw: LDict, fail: Any) -> dict[str, TimeInterval]:

@@ -44,6 +44,8 @@ def _html_mode(kind: str, field: str, settings: dict[str, Any]) -> bool:
 def _field_text(kind: str, field: str, settings: dict[str, Any]) -> str:
     if kind == "email" and field == "subject":
         headers = settings.get("headers") or {}
+        if not isinstance(headers, dict):
+            raise RenderError("email_configs headers: expected a mapping")
         return str(headers.get("Subject", FIELDS["email"]["subject"]))
     if field in settings:
         return str(settings[field])
