@@ -186,3 +186,9 @@ def smtp_sink() -> Iterator[tuple[str, list[bytes]]]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def get_groups(url: str) -> list[dict[str, Any]]:
+    resp = httpx.get(f"{url}/api/v2/alerts/groups", timeout=TIMEOUT)
+    resp.raise_for_status()
+    return list(resp.json())

@@ -19,7 +19,7 @@ from opsverify.alertmanager.config import load_config
 from opsverify.alertmanager.pipeline import evaluate
 from opsverify.alertmanager.timeintervals import WEEKDAYS
 
-from .live_am import BINARY, alertmanager, get_alerts, post_alerts, webhook_sink
+from .live_am import BINARY, alertmanager, get_alerts, get_groups, post_alerts, webhook_sink
 
 ZONE = "Asia/Tokyo"
 RECEIVERS = ["default", "night", "never-reached", "day", "muted-branch", "open-branch", "db"]
@@ -84,12 +84,12 @@ route:
   group_interval: 1s
   repeat_interval: 1h
   routes:
-    - {{matchers: [team="night"], receiver: night, mute_time_intervals: [now-window]}}
+    - {{matchers: [team="night"], receiver: night, mute_time_intervals: [now-window], group_by: [team]}}
     - {{matchers: [team="night"], receiver: never-reached}}
     - {{matchers: [team="day"], receiver: day, active_time_intervals: [elsewhen]}}
     - {{matchers: [team="both"], receiver: muted-branch, continue: true, mute_time_intervals: [this-weekday]}}
     - {{matchers: [team="both"], receiver: open-branch, mute_time_intervals: [other-days]}}
-    - {{matchers: [team="db"], receiver: db}}
+    - {{matchers: [team="db"], receiver: db, group_by: [alertname, cluster]}}
 receivers:
 {receivers}
 inhibit_rules:
@@ -118,6 +118,21 @@ def _settled(sink, want: int) -> dict:  # type: ignore[no-untyped-def]
     return sink.notified()
 
 
+def _grouping_problems(ours: dict, groups: list[dict]) -> list[str]:  # type: ignore[type-arg]
+    """Every (receiver, group labels) an alert is in at Alertmanager is what our routes' group_by give."""
+    theirs: dict[tuple[tuple[str, str], ...], set[tuple[str, tuple[tuple[str, str], ...]]]] = {}
+    for group in groups:
+        for alert in group["alerts"]:
+            entry = (group["receiver"]["name"], _key(group["labels"]))
+            theirs.setdefault(_key(alert["labels"]), set()).add(entry)
+    problems = []
+    for key, outcome in ours.items():
+        mine = {(d.receiver, _key(d.route.group_labels(outcome.labels))) for d in outcome.deliveries}
+        if theirs.get(key, set()) != mine:
+            problems.append(f"{key}: groups AM={sorted(theirs.get(key, set()))} ours={sorted(mine)}")
+    return problems
+
+
 @pytest.fixture(scope="module")
 def binary() -> str:
     if not Path(BINARY).exists():
@@ -138,6 +153,7 @@ def test_inhibition_and_muting_agree_with_live_alertmanager(binary: str, tmp_pat
             expected_count = sum(len(o.notified) for o in ours.values())
             notified = _settled(sink, expected_count)
             theirs = {_key(a["labels"]): a for a in get_alerts(url)}
+            groups = get_groups(url)
             post_alerts(url, ALERTS, -dt.timedelta(seconds=1))  # resolve them
     assert set(theirs) == set(ours)
     problems = []
@@ -150,6 +166,7 @@ def test_inhibition_and_muting_agree_with_live_alertmanager(binary: str, tmp_pat
         got = sorted(r for r, keys in notified.items() if key in keys)
         if got != sorted(outcome.notified):
             problems.append(f"{key}: notified AM={got} ours={outcome.notified} (muted by {outcome.muted_by})")
+    problems += _grouping_problems(ours, groups)
     assert not problems, "\n".join(problems)
     # the scenario really exercises both mechanisms (else agreement would prove little)
     assert sum(bool(o.inhibited_by) for o in ours.values()) == 5
