@@ -43,6 +43,7 @@ def check_alert(
     fails = [
         *_receivers(case, outcome),
         *_group_by(case, outcome),
+        *_group_labels(case, outcome),
         *_inhibition(case, outcome),
         *_muting(case, outcome),
     ]
@@ -73,6 +74,20 @@ def _group_by(case: AlertCase, outcome: Outcome) -> list[Failure]:
     if want is None or sorted(got) == sorted(want):
         return []
     return [Failure(f"grouped by {fmt(got)} (first route), expected {fmt(want)}", list_diff(want, got))]
+
+
+def _group_labels(case: AlertCase, outcome: Outcome) -> list[Failure]:
+    want = case.expected_group_labels
+    got = outcome.deliveries[0].route.group_labels(outcome.labels) if outcome.deliveries else {}
+    if want is None or got == want:
+        return []
+    pairs = [f"{k}={v}" for k, v in sorted(got.items())]
+    wanted = [f"{k}={v}" for k, v in sorted(want.items())]
+    return [
+        Failure(
+            f"in group {{{', '.join(pairs)}}} (first route), expected {{{', '.join(wanted)}}}", list_diff(wanted, pairs)
+        )
+    ]
 
 
 def _inhibition(case: AlertCase, outcome: Outcome) -> list[Failure]:

@@ -48,6 +48,7 @@ class AlertCase:
     annotations: dict[str, str] = field(default_factory=dict)
     expected_receivers: list[str] | None = None
     expected_group_by: list[str] | None = None
+    expected_group_labels: dict[str, str] | None = None  # the group key's labels on the first route reached
     expected_inhibited: bool | None = None
     expected_inhibited_by: bool | str | None = None
     expected_muted_by: list[str] | None = None

@@ -204,3 +204,12 @@ def test_a_notification_that_is_not_sent_fails_with_the_reason(files, tmp_path: 
         "DBDown{team=db}: telegram on db-pager: no notification is sent: route #1 is muted by always"
         in capsys.readouterr().out
     )
+
+
+def test_expected_group_labels(files, capsys) -> None:
+    text = PASSING.replace(
+        "expected_receivers: [db-pager]", "expected_receivers: [db-pager]\n        expected_group_labels: {team: db}"
+    )
+    assert main(["alertmanager", "test", files(text)]) == 1  # the route groups by nothing: the group key is {}
+    out = capsys.readouterr().out
+    assert "DBDown{team=db}: in group {} (first route), expected {team=db}; path: root -> team=db" in out
