@@ -14,7 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ..rules.model import load_rule_file
-from .model import Config
+from .model import Config, Route
 from .pipeline import Outcome, evaluate
 
 SLOT = dt.timedelta(minutes=15)
@@ -56,11 +56,17 @@ def why_nobody(config: Config, outcome: Outcome) -> str:
     for d in outcome.deliveries:
         where = f"route #{d.route.number}"
         if d.muted_by:
-            names = ", ".join(f'"{n}"' for n in d.muted_by)
-            reasons.append(f"{where} muted by {names}, continue={str(d.route.continue_).lower()}")
+            reasons.append(f"{where} {_muting(d.route, d.muted_by)}, continue={str(d.route.continue_).lower()}")
         elif not has_integration(config, d.receiver):
             reasons.append(f'{where} receiver "{d.receiver}" has no integration')
     return "; ".join(reasons)
+
+
+def _muting(route: Route, names: list[str]) -> str:
+    mute = [f'"{n}"' for n in names if n in route.mute_time_intervals]
+    inactive = [f'"{n}"' for n in names if n not in route.mute_time_intervals]
+    parts = ([f"muted by {', '.join(mute)}"] if mute else []) + ([f"outside {', '.join(inactive)}"] if inactive else [])
+    return " and ".join(parts)
 
 
 def uncovered(config: Config, labels: dict[str, str], at: dt.datetime) -> str | None:

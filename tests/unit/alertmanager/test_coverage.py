@@ -92,3 +92,24 @@ def test_a_dst_week_is_walked_in_local_time() -> None:
     assert end.astimezone(ZoneInfo("Europe/Berlin")).strftime("%a %H:%M") == "Mon 00:00"
     lines = coverage_report(load_config(GAP), rule_label_sets(RULES), "Europe/Berlin", dt.date(2026, 3, 23))
     assert lines[-1].split(": ", 1)[1].startswith("nobody is notified Fri 18:00-Mon 08:00 Europe/Berlin")
+
+
+def test_outside_an_active_interval_reads_as_such(am) -> None:
+    config = am("""
+        route:
+          receiver: blackhole
+          routes:
+            - {matchers: [team=web], receiver: web, active_time_intervals: [office]}
+        time_intervals:
+          - name: office
+            time_intervals: [{weekdays: ["monday:friday"]}]
+        receivers:
+          - name: blackhole
+          - name: web
+            webhook_configs: [{url: "http://127.0.0.1:1/"}]
+        """)
+    (gap,) = gaps(config, {"team": "web"})
+    assert (
+        gap.line("UTC")
+        == 'team=web: nobody is notified Sat 00:00-Mon 00:00 UTC (route #1 outside "office", continue=false)'
+    )
