@@ -57,12 +57,16 @@ class Outcome:
 
 
 def route_muted_by(config: Config, route: Route, at: dt.datetime) -> list[str]:
-    """TimeActiveStage + TimeMuteStage for one route at ``at``: the interval names that hold it back."""
+    """TimeActiveStage then TimeMuteStage for one route at ``at``: the interval names that hold it back.
+
+    Outside every active interval the route is held back by all of them (and the mute stage never runs);
+    otherwise by the mute intervals that contain ``at`` (notify/mute.go).
+    """
     intervals = config.time_intervals
-    muted = [n for n in route.mute_time_intervals if intervals[n].contains(at)]
-    if route.active_time_intervals and not any(intervals[n].contains(at) for n in route.active_time_intervals):
-        muted += [n for n in route.active_time_intervals if n not in muted]
-    return muted
+    active = route.active_time_intervals
+    if active and not any(intervals[n].contains(at) for n in active):
+        return list(active)
+    return [n for n in route.mute_time_intervals if intervals[n].contains(at)]
 
 
 def inhibit_sources(

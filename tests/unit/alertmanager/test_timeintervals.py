@@ -96,3 +96,22 @@ def test_legacy_mute_time_intervals_and_active_intervals(am) -> None:
     assert web.muted_by == ["office"] and db.muted_by == ["weekend"]
     web, db = evaluate(config, [{"team": "web"}, {"team": "db"}], at("2026-01-05T10:00:00+00:00"))
     assert web.notified == ["web"] and db.notified == ["db"]
+
+
+def test_outside_active_intervals_the_mute_stage_never_runs(am) -> None:
+    from opsverify.alertmanager.pipeline import evaluate
+
+    config = am("""
+        route:
+          receiver: default
+          routes:
+            - {matchers: [team=web], receiver: web, active_time_intervals: [office, oncall], mute_time_intervals: [weekend]}
+        time_intervals:
+          - {name: office, time_intervals: [{weekdays: ["monday:friday"], times: [{start_time: "09:00", end_time: "17:00"}]}]}
+          - {name: oncall, time_intervals: [{weekdays: [monday]}]}
+          - {name: weekend, time_intervals: [{weekdays: [saturday, sunday]}]}
+        """)
+    (saturday,) = evaluate(config, [{"team": "web"}], at("2026-01-10T10:00:00+00:00"))
+    assert saturday.muted_by == ["office", "oncall"]  # as notify/mute.go records it: all active intervals
+    (monday_night,) = evaluate(config, [{"team": "web"}], at("2026-01-05T22:00:00+00:00"))
+    assert monday_night.notified == ["web"]  # oncall is active
