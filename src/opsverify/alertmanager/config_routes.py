@@ -151,8 +151,11 @@ class RouteBuilder:
     def _duration(self, raw: LDict, key: str, inherited: float) -> float:
         if raw.get(key) is None:
             return inherited
+        text = str(raw[key])
         try:
-            value = parse_duration(str(raw[key]))
+            if text != "0" and not any(ch.isalpha() for ch in text):  # model.ParseDuration wants a unit
+                raise ValueError(f'not a valid duration string: "{text}"')
+            value = parse_duration(text)
         except ValueError as exc:
             raise self.fail(raw.line_of(key), f"{key}: {exc}") from None
         if value == 0 and key != "group_wait":

@@ -180,3 +180,12 @@ def test_a_template_file_that_does_not_parse_refuses_the_config(tmp_path) -> Non
     with pytest.raises(SourceError) as info:
         load_config(tmp_path / "am.yml")
     assert str(info.value) == f"{tmp_path / 'bad.tmpl'}:2: invalid template: unclosed action"
+
+
+def test_durations_need_a_unit_as_in_prometheus_model() -> None:
+    with pytest.raises(ConfigError, match=r'^am.yml:1: group_wait: not a valid duration string: "30"'):
+        config_from_text("route: {receiver: a, group_wait: 30}\nreceivers: [{name: a}]\n", "am.yml")
+    assert (
+        config_from_text("route: {receiver: a, group_wait: 0}\nreceivers: [{name: a}]\n", "am.yml").route.group_wait
+        == 0
+    )
