@@ -59,22 +59,63 @@ def build_config(raw: Any, filename: str) -> Config:
     base = Path(filename).parent
     templates = [t if Path(t).is_absolute() else str(base / t) for t in str_list(raw, "templates", fail)]
     TemplateSet(templates)  # Alertmanager refuses a config whose template files do not parse
+    _global(raw, fail)
     return Config(filename, route, receivers, inhibit, intervals, templates, dict(raw.get("global") or {}))
 
 
+GLOBAL_KEYS = {"resolve_timeout", "http_config", "smtp_from", "smtp_hello", "smtp_smarthost", "smtp_auth_username"}
+GLOBAL_KEYS |= {"smtp_auth_password", "smtp_auth_password_file", "smtp_auth_secret", "smtp_auth_secret_file"}
+GLOBAL_KEYS |= {"smtp_auth_identity", "smtp_require_tls", "smtp_tls_config", "smtp_force_implicit_tls"}
+GLOBAL_KEYS |= {"slack_api_url", "slack_api_url_file", "slack_app_token", "slack_app_token_file", "slack_app_url"}
+GLOBAL_KEYS |= {"pagerduty_url", "opsgenie_api_url", "opsgenie_api_key", "opsgenie_api_key_file", "jira_api_url"}
+GLOBAL_KEYS |= {"wechat_api_url", "wechat_api_secret", "wechat_api_secret_file", "wechat_api_corp_id"}
+GLOBAL_KEYS |= {"victorops_api_url", "victorops_api_key", "victorops_api_key_file", "webex_api_url"}
+GLOBAL_KEYS |= {"telegram_api_url", "telegram_bot_token", "telegram_bot_token_file", "rocketchat_api_url"}
+GLOBAL_KEYS |= {"rocketchat_token", "rocketchat_token_file", "rocketchat_token_id", "rocketchat_token_id_file"}
+GLOBAL_KEYS |= {"mattermost_webhook_url", "mattermost_webhook_url_file"}
+INTEGRATIONS = {"discord", "email", "incidentio", "jira", "mattermost", "msteams", "msteamsv2", "opsgenie"}
+INTEGRATIONS |= {"pagerduty", "pushover", "rocketchat", "slack", "sns", "telegram", "victorops", "webex", "webhook"}
+INTEGRATIONS |= {"wechat"}
+RECEIVER_KEYS = {"name"} | {f"{kind}_configs" for kind in INTEGRATIONS}
+
+
 def _receivers(items: Any, fail: Any) -> dict[str, Receiver]:
+    """Receivers with their integrations' settings as written (checked: the keys, not each integration's fields)."""
     out: dict[str, Receiver] = {}
     for item in items:
         if not isinstance(item, LDict):
             raise fail(getattr(items, "line", 0), "receivers: expected a list of mappings")
-        name = str(item.get("name") or "")
-        if not name:
-            raise fail(item.line, "missing name in receiver")
+        name = _name(item, "receiver", fail)
         if name in out:
             raise fail(item.line, f'notification config name "{name}" is not unique')
+        _known_keys(item, RECEIVER_KEYS, fail)
         integrations = {k: _integration_list(item, k, fail) for k in item if k.endswith("_configs")}
         out[name] = Receiver(name, item.line, integrations)
     return out
+
+
+def _global(raw: LDict, fail: Any) -> None:
+    section = raw.get("global")
+    if section is None:
+        return
+    if not isinstance(section, LDict):
+        raise fail(raw.line_of("global"), "global: expected a mapping")
+    _known_keys(section, GLOBAL_KEYS, fail)
+
+
+def _name(item: LDict, what: str, fail: Any) -> str:
+    name = item.get("name")
+    if isinstance(name, dict | list):
+        raise fail(item.line_of("name"), f"{what} name: expected a string")
+    if not name:
+        raise fail(item.line, f"missing name in {what}")
+    return str(name)
+
+
+def _known_keys(item: LDict, known: set[str], fail: Any) -> None:
+    for key in item:
+        if key not in known:
+            raise fail(item.line_of(key), f"field {key} not found in type config.plain")
 
 
 def _integration_list(item: LDict, key: str, fail: Any) -> list[dict[str, Any]]:
@@ -89,9 +130,10 @@ def _time_intervals(raw: LDict, fail: Any) -> dict[str, TimeInterval]:
     out: dict[str, TimeInterval] = {}
     for key in ("mute_time_intervals", "time_intervals"):
         for item in _items(raw, key, fail):
-            if not isinstance(item, LDict) or not item.get("name"):
-                raise fail(getattr(item, "line", raw.line_of(key)), f"missing name in {key.replace('_', ' ')[:-1]}")
-            name = str(item["name"])
+            if not isinstance(item, LDict):
+                raise fail(getattr(item, "line", raw.line_of(key)), f"{key}: expected a list of mappings")
+            name = _name(item, key.replace("_", " ")[:-1], fail)
+            _known_keys(item, {"name", "time_intervals"}, fail)
             if name in out:
                 raise fail(item.line, f"time interval {name!r} is not unique")
             specs = []

@@ -28,7 +28,8 @@ def matcher_list(raw: LDict, prefix: str, fail: Fail) -> list[Matcher]:
         except RegexError as exc:
             raise fail(raw.line_of(f"{prefix}match_re"), f"{prefix}match_re: {name}: {exc}") from None
         out.append(Matcher.make(name, "=~", _text(value)))
-    items = raw.get(f"{prefix}matchers") or []
+    items = raw.get(f"{prefix}matchers")
+    items = [] if items is None else items
     if not isinstance(items, list):
         raise fail(raw.line_of(f"{prefix}matchers"), f"{prefix}matchers: expected a list of strings")
     for i, text in enumerate(items):
