@@ -20,11 +20,10 @@ EXIT_USAGE, EXIT_LAB = 4, 6
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = _parser()
     if argv[:1] == ["run"]:  # everything after `run` is ours or pytest's: argparse would take -k's value as SUITE
         args, extra = argparse.Namespace(handler=_run), argv[1:]
     else:
-        args, extra = parser.parse_args(argv), []
+        args, extra = _parser().parse_args(argv), []
     try:
         return int(args.handler(args, extra))
     except InventoryError as exc:
@@ -65,16 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     promql.add_argument("-v", "--verbose", action="store_true")
     promql.set_defaults(handler=_promql)
 
-    rules = sub.add_parser("rules", help="alert-rule unit tests in promtool's format")
-    rules.add_argument("action", choices=["test"])
-    rules.add_argument("files", nargs="+")
-    rules.add_argument("--run", help="only test groups whose name matches this regex")
-    rules.add_argument("--junit", help="write JUnit XML here")
-    rules.add_argument(
-        "--prometheus2-lookback",
-        action="store_true",
-        help="count a sample exactly 5m old as Prometheus 2 / promtool 2.x do (default: Prometheus 3, it is out)",
-    )
+    from .rules.options import add_arguments as add_rules_arguments  # imports the rules package: only when needed
+
+    rules = sub.add_parser("rules", help="alert-rule unit tests in promtool's format, and a rule linter")
+    add_rules_arguments(rules)
     rules.set_defaults(handler=_rules)
 
     from .alertmanager.cli import add_parser as add_alertmanager_parser  # `opsverify alertmanager ...`
@@ -112,8 +105,6 @@ def _rule_test_paths(suite: str, globs: list[str], inventory: Path) -> list[str]
 
 def _bad_rule_tests(paths: list[str], globs: list[str], inventory: str) -> list[str]:
     """Every rule-test problem, as ``file:line: what``, before any check runs; a glob matching nothing is one too."""
-    from .rules.cli import invalid_files
-
     base = Path(inventory).parent
     empty = [g for g in globs if not Path(g).is_absolute() and not any(base.glob(g))]
     missing = (
@@ -121,6 +112,10 @@ def _bad_rule_tests(paths: list[str], globs: list[str], inventory: str) -> list[
         if paths or empty
         else []
     )
+    if not paths:
+        return missing
+    from .rules.cli import invalid_files  # the rules engine, only when there are rule tests
+
     return missing + invalid_files(paths)
 
 
@@ -153,10 +148,8 @@ def _promql(args: argparse.Namespace, extra: list[str]) -> int:
 
 def _rules(args: argparse.Namespace, extra: list[str]) -> int:
     from .rules import cli as rules_cli
-    from .rules.session import LOOKBACK_MS, PROMETHEUS2_LOOKBACK_MS
 
-    lookback = PROMETHEUS2_LOOKBACK_MS if args.prometheus2_lookback else LOOKBACK_MS
-    return int(rules_cli.main(args.files, run=args.run, junit=args.junit, lookback_ms=lookback))
+    return rules_cli.handle(args)
 
 
 if __name__ == "__main__":  # pragma: no cover

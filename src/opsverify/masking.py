@@ -66,6 +66,11 @@ class Masker:
     def __len__(self) -> int:
         return len(self._secrets)
 
+    def known(self) -> list[str]:
+        """Every registered secret (to hand to another process of the same run, never to print)."""
+        with self._lock:
+            return list(self._secrets)
+
 
 def _spellings(secret: str) -> list[str]:
     as_json = json.dumps(secret)[1:-1]

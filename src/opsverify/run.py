@@ -15,6 +15,7 @@ from .inventory.waivers import Waiver, find
 from .kinds import Context
 from .prefetch import Prefetcher
 from .severity import SEVERITIES, at_least
+from .sharedprobes import SharedProbes
 
 
 @dataclass
@@ -36,6 +37,7 @@ class RunState:
     failed_reports: int = 0  # failed phase reports of opsverify checks (pytest counts the same way)
     today: datetime.date = field(default_factory=datetime.date.today)
     used_waivers: dict[int, Waiver] = field(default_factory=dict)
+    shared: SharedProbes | None = None  # under pytest-xdist: probes claimed once per run, across workers
     _prefetcher: Prefetcher | None = None
     _context: Context | None = None
 

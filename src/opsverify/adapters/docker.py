@@ -1,4 +1,6 @@
-"""The one place docker SDK errors become ours. Every call has a timeout (the client's)."""
+"""The one place docker SDK errors become ours. Every call has a timeout (the client's).
+
+The SDK (and requests under it) is imported on first use: a run without container checks never loads it."""
 
 from __future__ import annotations
 
@@ -6,10 +8,6 @@ import contextlib
 import threading
 from collections.abc import Iterator
 from typing import Any
-
-import docker
-import docker.errors
-import requests.exceptions
 
 from ..errors import OpsverifyError
 
@@ -25,6 +23,9 @@ class NotFound(OpsverifyError):
 @contextlib.contextmanager
 def docker_errors(what: str) -> Iterator[None]:
     """Map docker/requests exceptions raised while doing ``what`` to NotFound / DockerUnavailable."""
+    import docker.errors
+    import requests.exceptions
+
     try:
         yield
     except docker.errors.NotFound:
@@ -49,6 +50,8 @@ _lock = threading.Lock()
 
 def client(timeout: float = 10.0, pool: int = 64) -> Any:
     """A shared DockerClient from the environment (DOCKER_HOST, or the local socket), built on first use."""
+    import docker
+
     key = (timeout, pool)
     with _lock:
         if key not in _clients:

@@ -43,7 +43,7 @@ def test_compose_services_running(target: ComposeEntry, facts: ComposeFacts) -> 
     expect(compose.services_running(target, facts))
 
 
-# --- in depth (issue 5): opt-in per container entry ---
+# --- in depth: opt-in per container entry ---
 
 
 @pytest.mark.opsverify("containers", severity="warning", where=lambda t: t.memory_limit)

@@ -25,7 +25,7 @@ class ContainerEntry(Common):
     healthy: bool | None = None  # None: check health when the image/compose defines a HEALTHCHECK
     max_restarts: int = 3
     allow_oom: bool = False
-    # in depth (issue 5): opt-in, see the README, "Containers in depth"
+    # in depth: opt-in, see the README, "Containers in depth"
     memory_limit: bool = False  # a memory limit must be set
     max_memory_percent: float | None = None  # memory use vs the limit
     pinned_image: bool = False  # the image is a tag other than :latest, or a digest

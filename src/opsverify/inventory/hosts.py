@@ -1,4 +1,4 @@
-"""Hosts, reached through pytest-testinfra backends, and what to check on them (issue 5).
+"""Hosts, reached through pytest-testinfra backends, and what to check on them.
 
 ```yaml
 hosts:

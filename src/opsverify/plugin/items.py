@@ -13,6 +13,7 @@ from .. import registry
 from ..kinds import Kind
 from ..prefetch import ProbeTimeout
 from ..run import RunState
+from ..sharedprobes import Unshareable
 from ..verdict import CheckFailure, Verdict
 
 SEVERITY = pytest.StashKey[str]()
@@ -46,7 +47,16 @@ class Checks:
         """What the probe for this item's target gathered (prefetched concurrently at the end of collection)."""
         kind, probe = self._kind(request.node)
         key, gather, budget = self._job(kind, probe, target)
+        shared = self.state.shared
         try:
+            if shared is not None and not shared.owns(key):
+                if shared.claim(key):
+                    gather = shared.wrap(key, gather)
+                else:
+                    try:
+                        return shared.wait(key, budget)  # another worker of this xdist run probes it
+                    except Unshareable:
+                        pass
             return self.state.prefetcher.get(key, gather, budget)
         except ProbeTimeout as exc:
             raise CheckFailure(
@@ -75,7 +85,13 @@ class Checks:
             if target is None or "facts" not in getattr(item, "fixturenames", ()):
                 continue
             kind, probe = self._kind(item)
-            self.state.prefetcher.submit(*self._job(kind, probe, target))
+            key, gather, budget = self._job(kind, probe, target)
+            shared = self.state.shared
+            if shared is not None:  # under xdist: only the worker that claims a probe runs it
+                if shared.owns(key) or not shared.claim(key):
+                    continue
+                gather = shared.wrap(key, gather)
+            self.state.prefetcher.submit(key, gather, budget)
 
     def _kind(self, item: pytest.Item) -> tuple[Kind[Any], str | None]:
         marker = item.get_closest_marker("opsverify")

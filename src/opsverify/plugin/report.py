@@ -22,7 +22,7 @@ class ReportHooks:
     def __init__(self, state: RunState) -> None:
         self.state = state
 
-    def pytest_collection_finish(self, session: pytest.Session) -> None:
+    def pytest_sessionstart(self, session: pytest.Session) -> None:  # also on an xdist controller
         try:
             from pytest_metadata.plugin import metadata_key
         except ImportError:  # pragma: no cover - pytest-metadata comes with pytest-html

@@ -8,6 +8,7 @@ from typing import Any
 
 from .errors import TemplateExecError
 from .gofmt import sprint_value
+from .gotime import GoDuration, GoTime, call_method
 from .nodes import (
     Action,
     Branch,
@@ -172,11 +173,37 @@ class Executor:
         if isinstance(first, Identifier):
             return self.call(dot, first, cmd, cmd.args[1:], final)
         if len(cmd.args) > 1 or final is not _MISSING:
-            target = self.method_target(dot, first)
-            if target is not None:
-                return self.call_method(dot, target, cmd, final)
-            raise self.errorf(first, f"can't give argument to non-function {first}")
+            return self.method_call(dot, first, cmd.args[1:], final)
         return self.eval_arg(dot, first)
+
+    def method_call(self, dot: Any, first: Node, args: list[Node], final: Any) -> Any:
+        """``(x | toTime).Format "2006-01-02"``: the last name of a field chain is a method given arguments."""
+        names = getattr(first, "names", None)
+        if (
+            not isinstance(first, Field | Variable | Chain)
+            or not names
+            or (isinstance(first, Variable) and len(names) < 2)
+        ):
+            raise self.errorf(first, f"can't give argument to non-function {first}")
+        if isinstance(first, Field):
+            receiver = self.fields(first, dot, names[:-1])
+        elif isinstance(first, Variable):
+            receiver = self.fields(first, self.var(names[0]), names[1:-1])
+        else:
+            receiver = self.fields(first, self.eval_arg(dot, first.node), names[:-1])
+        method = _method(receiver, names[-1])  # a value carrying its Go methods (Alertmanager's KV, Pairs...)
+        if method is None and not isinstance(receiver, GoTime | GoDuration):
+            raise self.errorf(first, f"can't give argument to non-function {first}")
+        values = [self.eval_arg(dot, a) for a in args] + ([] if final is _MISSING else [final])
+        if method is not None:
+            try:
+                return method(*values)
+            except (FuncError, TypeError) as exc:
+                raise self.errorf(first, f"error calling {names[-1]}: {exc}") from None
+        try:
+            return call_method(receiver, names[-1], values)
+        except TemplateExecError as exc:
+            raise self.errorf(first, str(exc)) from None
 
     def eval_arg(self, dot: Any, node: Node) -> Any:
         if isinstance(node, Literal):
@@ -203,27 +230,6 @@ class Executor:
             value = self.field(node, value, name)
         return value
 
-    def method_target(self, dot: Any, node: Node) -> tuple[Callable[..., Any], str] | None:
-        """A Go method called with arguments (``.CommonLabels.Remove .GroupLabels.Names``); see :func:`_method`."""
-        if isinstance(node, Field):
-            receiver, names = dot, node.names
-        elif isinstance(node, Chain) and node.names:
-            receiver, names = self.eval_arg(dot, node.node), node.names
-        elif isinstance(node, Variable) and len(node.names) > 1:
-            receiver, names = self.var(node.names[0]), node.names[1:]
-        else:
-            return None
-        method = _method(self.fields(node, receiver, names[:-1]), names[-1])
-        return (method, names[-1]) if method is not None else None
-
-    def call_method(self, dot: Any, target: tuple[Callable[..., Any], str], cmd: Command, final: Any) -> Any:
-        method, name = target
-        values = [self.eval_arg(dot, a) for a in cmd.args[1:]] + ([] if final is _MISSING else [final])
-        try:
-            return method(*values)
-        except (FuncError, TypeError) as exc:
-            raise self.errorf(cmd, f"error calling {name}: {exc}") from None
-
     def field(self, node: Node, value: Any, name: str) -> Any:
         method = _method(value, name)
         if method is not None:  # a niladic Go method such as .SortedPairs or .Alerts.Firing
@@ -235,6 +241,11 @@ class Executor:
             return value.get(name, value.zero())
         if isinstance(value, GoStruct) and name in value.fields:
             return value.fields[name]
+        if isinstance(value, GoTime | GoDuration):
+            try:
+                return call_method(value, name, [])
+            except TemplateExecError as exc:
+                raise self.errorf(node, str(exc)) from None
         if value is None:
             raise self.errorf(node, f"nil pointer evaluating interface {{}}.{name}")
         raise self.errorf(node, f"can't evaluate field {name} in type {go_type(value)}")
