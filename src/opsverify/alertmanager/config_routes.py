@@ -7,8 +7,8 @@ from typing import Any
 
 from ..durations import parse_duration
 from ..errors import SourceError
+from ..promql.regex import RegexError, alertmanager_matcher
 from ..yamlsrc import LDict
-from ._re2 import RegexError, anchored
 from .matchers import Matcher, MatcherError, parse_matchers
 from .model import DEFAULT_GROUP_INTERVAL, DEFAULT_GROUP_WAIT, DEFAULT_REPEAT_INTERVAL, Route
 
@@ -24,7 +24,7 @@ def matcher_list(raw: LDict, prefix: str, fail: Fail) -> list[Matcher]:
         out.append(Matcher.make(name, "=", _text(value)))
     for name, value in _mapping(raw, f"{prefix}match_re", fail).items():
         try:
-            anchored(_text(value))
+            alertmanager_matcher(_text(value))
         except RegexError as exc:
             raise fail(raw.line_of(f"{prefix}match_re"), f"{prefix}match_re: {name}: {exc}") from None
         out.append(Matcher.make(name, "=~", _text(value)))

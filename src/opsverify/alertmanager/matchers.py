@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ._re2 import Pattern, RegexError, anchored
+from ..promql.regex import GoRegex, RegexError, alertmanager_matcher
 from .utf8_matchers import parse_utf8
 
 OPS = ("=", "!=", "=~", "!~")
@@ -26,7 +26,7 @@ class Matcher:
     name: str
     op: str
     value: str
-    regex: Pattern | None = field(default=None, compare=False, repr=False)
+    regex: GoRegex | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def make(cls, name: str, op: str, value: str) -> Matcher:
@@ -36,7 +36,7 @@ class Matcher:
         regex = None
         if op in ("=~", "!~"):
             try:
-                regex = anchored(value)
+                regex = alertmanager_matcher(value)
             except RegexError as exc:
                 raise MatcherError(str(exc)) from None
         return cls(name, op, value, regex)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import cmp_to_key, lru_cache
 
-from ._re2 import unanchored
+from ..promql.regex import compile_go
 from .checks import Failure
 from .model import Config, Route
 from .notify_data import alert_order
@@ -57,7 +57,7 @@ def check_text(text: str, check: TextAssert) -> list[str]:
         out.append(f"does not equal {check.equals!r}")
     if check.contains is not None and check.contains not in text:
         out.append(f"does not contain {check.contains!r}")
-    if check.matches is not None and unanchored(check.matches).search(text) is None:
+    if check.matches is not None and not compile_go(check.matches).matches(text):
         out.append(f"does not match /{check.matches}/")
     return out
 

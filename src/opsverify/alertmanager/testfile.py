@@ -23,10 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SourceError
+from ..promql.regex import RegexError, compile_go
 from ..schema import Converter
 from ..yamlsrc import LDict, load
-from ._re2 import RegexError
-from ._re2 import anchored as _anchored
 from .pipeline import DEFAULT_AT
 
 
@@ -156,7 +155,7 @@ def _check_alert(conv: Converter, alert: AlertCase, where: str) -> None:
                 )
             if check.matches is not None:
                 try:
-                    _anchored(check.matches)
+                    compile_go(check.matches)
                 except RegexError as exc:
                     raise conv.fail(
                         alert.line, f"{where}.expected_notification.{kind}.{fname}.matches", str(exc)

@@ -9,11 +9,11 @@ import urllib.parse
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..promql.regex import RegexError, compile_go
 from ..rules.template import GoMap, GoStruct
 from ..rules.template.builtins import BUILTINS
 from ..rules.template.execute import Func, FuncError
 from ..rules.template.prom import prometheus_funcs
-from ._re2 import RegexError, unanchored
 from .notify_data import GoTime, Strings, go_format
 
 
@@ -23,7 +23,7 @@ class SafeHTML(str):
 
 def _search(pattern: str, text: str) -> bool:
     try:
-        return unanchored(pattern).search(text) is not None
+        return compile_go(pattern).matches(text)
     except RegexError as exc:
         raise FuncError(str(exc)) from None
 

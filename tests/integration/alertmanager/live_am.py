@@ -80,49 +80,69 @@ def webhook_sink() -> Iterator[tuple[str, Sink]]:
 
 
 @contextmanager
-def alertmanager(config: Path, storage: Path, port: int | None = None) -> Iterator[str]:
-    """Run Alertmanager on a free port (no clustering); yield its base URL (also its external URL); stop it."""
-    port = port or free_port()
-    log = (storage / "alertmanager.log").open("w")
-    proc = subprocess.Popen(
-        [
-            BINARY,
-            f"--config.file={config}",
-            f"--storage.path={storage}",
-            f"--web.listen-address=127.0.0.1:{port}",
-            f"--web.external-url=http://127.0.0.1:{port}",
-            "--cluster.listen-address=",
-            "--log.level=warn",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(url, proc, storage)
-        yield url
-    finally:
-        proc.terminate()
+def alertmanager(config: Path, storage: Path) -> Iterator[str]:
+    """Run Alertmanager on a free port (no clustering); yield its base URL (also its external URL); stop it.
+
+    A port taken between choosing and binding it (other test runs share the machine) means another try.
+    """
+    for attempt in range(3):
+        port = free_port()
+        proc, log = _start(config, storage, port)
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()
+            _wait_ready(f"http://127.0.0.1:{port}", proc, storage)
+        except _PortTaken:
+            _stop(proc, log)
+            if attempt == 2:
+                raise
+            continue
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            _stop(proc, log)
+        return
+
+
+class _PortTaken(RuntimeError):
+    pass
+
+
+def _start(config: Path, storage: Path, port: int) -> tuple[subprocess.Popen[bytes], Any]:
+    log = (storage / "alertmanager.log").open("w")
+    args = [
+        BINARY,
+        f"--config.file={config}",
+        f"--storage.path={storage}",
+        f"--web.listen-address=127.0.0.1:{port}",
+        f"--web.external-url=http://127.0.0.1:{port}",
+        "--cluster.listen-address=",
+        "--log.level=warn",
+    ]
+    return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT), log
+
+
+def _stop(proc: subprocess.Popen[bytes], log: Any) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+    log.close()
 
 
 def _wait_ready(url: str, proc: subprocess.Popen[bytes], storage: Path) -> None:
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"alertmanager exited: {(storage / 'alertmanager.log').read_text()[-2000:]}")
+            text = (storage / "alertmanager.log").read_text()[-2000:]
+            raise (_PortTaken if "address already in use" in text else RuntimeError)(f"alertmanager exited: {text}")
         try:
             if httpx.get(f"{url}/-/ready", timeout=TIMEOUT).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    raise RuntimeError("alertmanager did not become ready in 20s")
+    raise RuntimeError("alertmanager did not become ready in 30s")
 
 
 def post_alerts(

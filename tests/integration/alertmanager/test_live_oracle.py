@@ -2,7 +2,8 @@
 
 Alerts are posted to ``/api/v2/alerts``; Alertmanager's ``status.inhibitedBy`` and ``receivers`` are compared with ours,
 and the webhook bodies it sends show who is really notified (0.25's API has no ``mutedBy``: muting shows as a
-notification that never comes). Time intervals are written around the wall clock of the run, in Asia/Tokyo.
+notification that never comes). Time intervals are written around the wall clock of the run, in a time zone where it
+is daytime (so a run cannot straddle a local midnight).
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ from opsverify.alertmanager.timeintervals import WEEKDAYS
 
 from .live_am import BINARY, alertmanager, get_alerts, get_groups, post_alerts, webhook_sink
 
-ZONE = "Asia/Tokyo"
+ZONES = ["Asia/Tokyo", "Europe/Berlin", "America/New_York", "Pacific/Auckland"]
+
+
+def zone_for(now: dt.datetime) -> str:
+    """A time zone where it is between 03:00 and 21:00, so the run cannot straddle a local midnight."""
+    return next(z for z in ZONES if 3 <= now.astimezone(ZoneInfo(z)).hour < 21)
+
+
 RECEIVERS = ["default", "night", "never-reached", "day", "muted-branch", "open-branch", "db"]
 ALERTS = [
     {"alertname": "DBDown", "severity": "critical", "team": "db", "cluster": "a"},
@@ -43,7 +51,8 @@ ALERTS = [
 
 
 def intervals_yaml(now: dt.datetime) -> str:
-    local = now.astimezone(ZoneInfo(ZONE))
+    zone = zone_for(now)
+    local = now.astimezone(ZoneInfo(zone))
     days = calendar.monthrange(local.year, local.month)[1]
     from_end = local.day - days - 1  # today's negative day of month
     weekday = WEEKDAYS[(local.weekday() + 1) % 7]
@@ -57,7 +66,7 @@ def intervals_yaml(now: dt.datetime) -> str:
 time_intervals:
   - name: now-window
     time_intervals:
-      - location: {ZONE}
+      - location: {zone}
         weekdays: [{weekday}]
         days_of_month: ["{from_end}:-1"]
         months: ["{calendar.month_name[local.month].lower()}"]
@@ -67,10 +76,10 @@ time_intervals:
       - years: ["{local.year + 1}:{local.year + 2}"]
   - name: this-weekday
     time_intervals:
-      - {{weekdays: [{weekday}], location: {ZONE}}}
+      - {{weekdays: [{weekday}], location: {zone}}}
   - name: other-days
     time_intervals:
-      - {{weekdays: [{", ".join(others)}], location: {ZONE}}}
+      - {{weekdays: [{", ".join(others)}], location: {zone}}}
 """
 
 

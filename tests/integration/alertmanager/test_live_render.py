@@ -15,7 +15,7 @@ from opsverify.alertmanager.notify_check import group_of, templates_for
 from opsverify.alertmanager.pipeline import evaluate
 from opsverify.alertmanager.render import render_field
 
-from .live_am import BINARY, alertmanager, free_port, post_alerts, webhook_sink
+from .live_am import BINARY, alertmanager, post_alerts, webhook_sink
 
 ALERTS = [
     ({"alertname": "DBDown", "job": "db", "instance": "db<2>", "severity": "critical"}, {"summary": "down & out"}),
@@ -75,8 +75,7 @@ def test_rendered_notifications_agree_with_live_alertmanager(binary: str, tmp_pa
         config = load_config(path)
         storage = tmp_path / "data"
         storage.mkdir()
-        port = free_port()
-        with alertmanager(path, storage, port) as url:
+        with alertmanager(path, storage) as url:
             post_alerts(url, [labels for labels, _ in ALERTS], dt.timedelta(minutes=10), [a for _, a in ALERTS])
             sent = _wait_for(sink, ["/hook", "/slack", "/tg-default", "/tg-custom", "/tg-plain"])
             post_alerts(url, [labels for labels, _ in ALERTS], -dt.timedelta(seconds=1), [a for _, a in ALERTS])

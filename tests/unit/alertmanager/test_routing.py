@@ -110,7 +110,7 @@ def test_muted_route_still_ends_matching_and_mute_intervals_are_not_inherited(am
         ),
         (
             "route:\n  receiver: a\n  routes:\n    - matchers: ['x=~\"(\"']\nreceivers: [{name: a}]\n",
-            "am.yml:4: matchers: error parsing regexp: missing )",
+            "am.yml:4: matchers: error parsing regexp: missing closing ): `^(?:()$`",
         ),
         ("route:\n  receiver: a\n  gruop_by: [x]\nreceivers: [{name: a}]\n", "am.yml:3: field gruop_by not found"),
         (
