@@ -4,9 +4,10 @@ retention and TSDB size as planned, the last reload worked, config and rule file
 import pytest
 
 from opsverify.inventory.prometheus import PrometheusEntry
-from opsverify.probes import prometheus, prometheus_deadalerts, prometheus_promtool
+from opsverify.probes import prometheus, prometheus_deadalerts, prometheus_lint, prometheus_promtool
 from opsverify.probes.prometheus import PrometheusFacts
 from opsverify.probes.prometheus_deadalerts import DeadAlertFacts
+from opsverify.probes.prometheus_lint import LintFacts
 from opsverify.probes.prometheus_promtool import ValidationFacts
 from opsverify.verdict import expect
 
@@ -69,3 +70,8 @@ def test_prometheus_files_valid(target: PrometheusEntry, facts: ValidationFacts)
 @pytest.mark.opsverify("prometheus", probe="dead_alerts", severity="warning", where=lambda t: t.dead_alerts)
 def test_prometheus_no_dead_alerts(target: PrometheusEntry, facts: DeadAlertFacts) -> None:
     expect(prometheus_deadalerts.no_dead_alerts(target, facts))
+
+
+@pytest.mark.opsverify("prometheus", probe="lint", severity="warning", where=lambda t: t.lint)
+def test_prometheus_rules_lint(target: PrometheusEntry, facts: LintFacts) -> None:
+    expect(prometheus_lint.rules_lint_clean(target, facts))

@@ -23,6 +23,7 @@ class PrometheusEntry(Server):
     config_file: str | None = None  # checked with `promtool check config`
     rule_files: list[str] = field(default_factory=list)  # checked with `promtool check rules`, and for dead alerts
     dead_alerts: bool = True  # every selector of every alerting rule must match a series
+    lint: bool = False  # `opsverify rules lint` on the rule files, as a check (warning and error findings fail it)
     dead_alert_window: Duration = Duration(3600.0)  # how far back a series counts as existing
 
     def __post_init__(self) -> None:

@@ -228,6 +228,12 @@ def _dead_alerts(entry: PrometheusEntry, ctx: Context) -> object:
     return prometheus_deadalerts.gather(entry, ctx.timeout_for(entry), base_dir(ctx))
 
 
+def _lint(entry: PrometheusEntry, ctx: Context) -> object:
+    from . import prometheus_lint
+
+    return prometheus_lint.gather(entry, base_dir(ctx))
+
+
 def _files(entry: PrometheusEntry, ctx: Context) -> object:
     from . import prometheus_promtool
 
@@ -238,5 +244,5 @@ KIND: Kind[PrometheusEntry] = Kind(
     "prometheus",
     gather=lambda e, ctx: gather(e, ctx.timeout_for(e)),
     targets=_targets,
-    probes={"dead_alerts": _dead_alerts, "files": _files},
+    probes={"dead_alerts": _dead_alerts, "files": _files, "lint": _lint},
 )
