@@ -28,7 +28,9 @@ class UsageError(OpsverifyError):
 
 def add_parser(sub: Any) -> None:
     """Register ``alertmanager`` on the main CLI's subparsers; the handler takes (args, extra)."""
-    p = sub.add_parser("alertmanager", help="Alertmanager routing, inhibition, time intervals, templates, offline")
+    p = sub.add_parser(
+        "alertmanager", help="Alertmanager routing, inhibition, time intervals, templates, offline", description=__doc__
+    )
     act = p.add_subparsers(dest="am_action", required=True)
     test = act.add_parser("test", help="run Alertmanager test files (FILE::TEST::ALERT)")
     test.add_argument("files", nargs="+")
