@@ -1,6 +1,6 @@
-"""``opsverify alertmanager test|routes|render|coverage``: Alertmanager configs tested offline.
+"""opsverify alertmanager test|routes|render|coverage: Alertmanager configs tested offline.
 
-Exit codes: 0 passed, 1 a test failed (or coverage has gaps), 4 a bad file or argument (``file:line: what``).
+Exit codes: 0 passed, 1 a test failed (or coverage has gaps), 4 a bad file or argument (file:line: what).
 """
 
 from __future__ import annotations
