@@ -30,6 +30,7 @@ def as_json(results: list[AlertResult]) -> str:
             "line": r.line,
             "passed": r.passed,
             "failures": [{"message": f.message, "diff": f.diff} for f in r.failures],
+            "observed": r.observed,
         }
         for r in results
     ]

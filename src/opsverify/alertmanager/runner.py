@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..errors import SourceError
-from .checks import Failure, check_alert
+from .checks import Failure, check_alert, group_by_of
 from .config import load_config
 from .model import Config
-from .pipeline import evaluate
+from .pipeline import Outcome, evaluate
 from .ruletest_link import resolve_rule_refs
 from .testfile import TestCase, TestFile, TestFileError, load_test_file
 
@@ -20,6 +21,7 @@ class AlertResult:
     alert: str
     line: int
     failures: list[Failure] = field(default_factory=list)
+    observed: dict[str, Any] = field(default_factory=dict)  # what Alertmanager does with the alert (for --json)
 
     @property
     def passed(self) -> bool:
@@ -47,9 +49,22 @@ def run_case(config: Config, test: TestCase, file: str) -> list[AlertResult]:
         if case.unresolved:
             results.append(AlertResult(file, test.name, case.title(), case.line, [Failure(case.unresolved)]))
             continue
-        fails = check_alert(config, case, by_case[id(case)], outcomes, test)
-        results.append(AlertResult(file, test.name, case.title(), case.line, fails))
+        outcome = by_case[id(case)]
+        fails = check_alert(config, case, outcome, outcomes, test)
+        results.append(AlertResult(file, test.name, case.title(), case.line, fails, observed(outcome)))
     return results
+
+
+def observed(outcome: Outcome) -> dict[str, Any]:
+    return {
+        "labels": outcome.labels,
+        "receivers": outcome.receivers,
+        "paths": [d.route.path_text() for d in outcome.deliveries],
+        "group_by": group_by_of(outcome),
+        "inhibited_by": outcome.inhibited_by,
+        "muted_by": outcome.muted_by,
+        "notified": outcome.notified,
+    }
 
 
 def run_file(tf: TestFile, config: Config | None = None) -> list[AlertResult]:

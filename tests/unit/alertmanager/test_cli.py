@@ -78,6 +78,8 @@ def test_json_and_junit(files, capsys, tmp_path: Path) -> None:
     assert data["summary"] == {"passed": 1, "failed": 1}
     failed = next(r for r in data["results"] if not r["passed"])
     assert failed["failures"][0]["diff"] == ["  - db-pager", "  + ops-email"]
+    assert failed["observed"]["receivers"] == ["ops-email"] and failed["observed"]["paths"] == ["root"]
+    assert failed["observed"]["notified"] == ["ops-email"] and failed["observed"]["inhibited_by"] == []
     suites = ET.parse(junit).getroot().findall("testsuite")
     assert [s.get("failures") for s in suites] == ["1", "0"]
 
