@@ -128,6 +128,6 @@ def webhook_payload(data: GoStruct, group: Group) -> str:
 
 
 def group_key(group: Group) -> str:
-    """dispatch.aggrGroup's key: the route's key, then the group labels."""
-    pairs = ",".join(f"{k}={json.dumps(v)}" for k, v in sorted(group.group_labels.items()))
+    """dispatch.aggrGroup's key: the route's key (matchers joined by ","), then the group labels (by ", ")."""
+    pairs = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in sorted(group.group_labels.items()))
     return group.route_key + ":{" + pairs + "}"

@@ -149,7 +149,10 @@ def post_alerts(
     url: str, alerts: list[dict[str, str]], ends_in: dt.timedelta, annotations: list[dict[str, str]] | None = None
 ) -> None:
     now = dt.datetime.now(dt.UTC)
-    start, end = (now - dt.timedelta(minutes=1)).isoformat(), (now + ends_in).isoformat()
+    # Firing alerts start now: an alert older than group_wait makes Alertmanager flush its new group at once, before
+    # the rest of the batch (and its inhibition sources) arrived. Resolving ones started a minute ago.
+    start = now if ends_in > dt.timedelta(0) else now - dt.timedelta(minutes=1)
+    start, end = start.isoformat(), (now + ends_in).isoformat()
     notes = annotations or [{} for _ in alerts]
     body = [
         {"labels": lb, "annotations": an, "startsAt": start, "endsAt": end}

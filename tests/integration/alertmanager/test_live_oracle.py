@@ -89,7 +89,7 @@ def config_yaml(hook: str, now: dt.datetime) -> str:
 route:
   receiver: default
   group_by: ['...']
-  group_wait: 1s
+  group_wait: 2s  # the whole batch (and its inhibition sources) is in before the first flush
   group_interval: 1s
   repeat_interval: 1h
   routes:
