@@ -136,7 +136,7 @@ def pytest_command(args: RunArgs, inventory: str, rule_tests: list[str]) -> list
         *(x for p in rule_tests for x in ("--rule-tests", p)),
         "-c",
         str(Path(__file__).parent / "plugin" / "suite.ini"),
-        f"--rootdir={base}",
+        f"--rootdir={_rootdir(base)}",
         "-o",
         f"cache_dir={report_dir / '.pytest_cache'}",
         "--inventory",
@@ -159,6 +159,14 @@ def pytest_command(args: RunArgs, inventory: str, rule_tests: list[str]) -> list
         *([] if any(a.startswith(("--capture", "-s")) for a in args.pytest_args) else ["--capture=sys"]),
         *args.pytest_args,
     ]
+
+
+def _rootdir(inventory_dir: Path) -> Path:
+    """The folder you run from, when the inventory is in it: then test ids print as they are (the built-in
+    suite's as ``test_http.py::test_http_status[api]``, yours as ``ops/test_mine.py::...``); else the folder both
+    are in, so that every path pytest prints leads to a real file."""
+    cwd = Path.cwd().resolve()
+    return Path(os.path.commonpath([cwd, inventory_dir]))
 
 
 def _html(args: RunArgs) -> Path:
