@@ -80,6 +80,10 @@ def _parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="alert-rule unit tests in promtool's format, and a rule linter")
     add_rules_arguments(rules)
     rules.set_defaults(handler=_rules)
+
+    from .alertmanager.cli import add_parser as add_alertmanager_parser  # `opsverify alertmanager ...`
+
+    add_alertmanager_parser(sub)
     return p
 
 
