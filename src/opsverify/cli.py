@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__, suite
@@ -99,11 +100,16 @@ def _run(args: argparse.Namespace, extra: list[str]) -> int:
     path = suite.resolve_inventory(run)
     inventory = load_inventory_once(path, run.env)  # a bad file stops here, before any check (exit 4)
     rule_tests = _rule_test_paths(run.suite, inventory.rules.tests, Path(path))
-    problems = _bad_rule_tests(rule_tests, inventory.rules.tests, path) if run.suite in ("alerts", "all") else []
+    am_globs = [g for entry in inventory.alertmanager for g in entry.tests]
+    am_tests = _rule_test_paths(run.suite, am_globs, Path(path))
+    problems = []
+    if run.suite in ("alerts", "all"):  # every bad test file, as file:line: what, before any check runs
+        problems = _bad_rule_tests(rule_tests, inventory.rules.tests, path, "rules.tests", _invalid_rule_tests)
+        problems += _bad_rule_tests(am_tests, am_globs, path, "alertmanager[].tests", _invalid_am_tests)
     if problems:
         print("\n".join(f"opsverify: {p}" for p in problems), file=sys.stderr)
         return EXIT_USAGE
-    return suite.run_pytest(run, suite.pytest_command(run, path, rule_tests))
+    return suite.run_pytest(run, suite.pytest_command(run, path, rule_tests, am_tests))
 
 
 def _rule_test_paths(suite: str, globs: list[str], inventory: Path) -> list[str]:
@@ -114,20 +120,26 @@ def _rule_test_paths(suite: str, globs: list[str], inventory: Path) -> list[str]
     return sorted({str(p) for g in globs for p in (base.glob(g) if not Path(g).is_absolute() else [Path(g)])})
 
 
-def _bad_rule_tests(paths: list[str], globs: list[str], inventory: str) -> list[str]:
-    """Every rule-test problem, as ``file:line: what``, before any check runs; a glob matching nothing is one too."""
+def _bad_rule_tests(
+    paths: list[str], globs: list[str], inventory: str, key: str, invalid: Callable[[list[str]], list[str]]
+) -> list[str]:
+    """Every test-file problem, as ``file:line: what``, before any check runs; a glob matching nothing is one too."""
     base = Path(inventory).parent
     empty = [g for g in globs if not Path(g).is_absolute() and not any(base.glob(g))]
-    missing = (
-        [f"{inventory}: rules.tests: {g!r} matches no file (relative to {base})" for g in empty]
-        if paths or empty
-        else []
-    )
-    if not paths:
-        return missing
+    missing = [f"{inventory}: {key}: {g!r} matches no file (relative to {base})" for g in empty]
+    return missing + invalid(paths) if paths else missing
+
+
+def _invalid_rule_tests(paths: list[str]) -> list[str]:
     from .rules.cli import invalid_files  # the rules engine, only when there are rule tests
 
-    return missing + invalid_files(paths)
+    return invalid_files(paths)
+
+
+def _invalid_am_tests(paths: list[str]) -> list[str]:
+    from .alertmanager.runner import invalid_files  # the Alertmanager engine, only when there are tests
+
+    return invalid_files(paths)
 
 
 def _inventory_check(args: argparse.Namespace, extra: list[str]) -> int:

@@ -14,17 +14,16 @@ import fnmatch
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from opsverify.errors import SourceError
 
-from .config import load_config
-from .model import Config
-from .ruletest_link import resolve_rule_refs
-from .runner import AlertResult, config_of, run_case
-from .testfile import TestFile, load_test_file
+if TYPE_CHECKING:  # the Alertmanager engine is imported only when a test file is collected
+    from .model import Config
+    from .runner import AlertResult
+    from .testfile import TestFile
 
 DEFAULT_PATTERNS = ["*.am-test.yml", "*.am-test.yaml", "*.alertmanager-test.yml", "*.alertmanager-test.yaml"]
 AM_TESTS = pytest.StashKey[set[Path]]()
@@ -76,6 +75,11 @@ class AmTestFile(pytest.File):
 
     def collect(self) -> Iterator[pytest.Item]:
         try:
+            from .config import load_config
+            from .ruletest_link import resolve_rule_refs
+            from .runner import config_of
+            from .testfile import load_test_file
+
             self.tf = load_test_file(self.path)
             resolve_rule_refs(self.tf)
             override = self.config.getoption("am_config")
@@ -93,6 +97,8 @@ class AmTestFile(pytest.File):
 
     def result(self, test: int, index: int) -> AlertResult:
         if test not in self.results:
+            from .runner import run_case
+
             self.results[test] = run_case(self.am_config, self.tf.tests[test], str(self.path))
         return self.results[test][index]
 

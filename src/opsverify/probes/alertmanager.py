@@ -210,6 +210,15 @@ def _files(entry: AlertmanagerEntry, ctx: Context) -> object:
     return alertmanager_amtool.gather(entry, base_dir(ctx), ctx.timeout_for(entry))
 
 
+def _coverage(entry: AlertmanagerEntry, ctx: Context) -> object:
+    from . import alertmanager_coverage
+    from .prometheus import base_dir
+
+    own = entry.coverage.rules if entry.coverage is not None else []
+    rules = own or [*ctx.inventory.rules.files, *(g for p in ctx.inventory.prometheus for g in p.rule_files)]
+    return alertmanager_coverage.gather(entry, rules, base_dir(ctx), ctx.timeout_for(entry))
+
+
 def _test_alert(entry: AlertmanagerEntry, ctx: Context) -> object:
     from . import alertmanager_testalert
 
@@ -219,5 +228,5 @@ def _test_alert(entry: AlertmanagerEntry, ctx: Context) -> object:
 KIND: Kind[AlertmanagerEntry] = Kind(
     "alertmanager",
     gather=lambda e, ctx: gather(e, ctx.timeout_for(e), sources=active(ctx, ctx.inventory.prometheus)),
-    probes={"files": _files, "test_alert": _test_alert},
+    probes={"files": _files, "test_alert": _test_alert, "coverage": _coverage},
 )
