@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from importlib.metadata import entry_points
+
 import pytest
 
-PLUGIN = ["-p", "opsverify.alertmanager.pytest_items", "-p", "no:cacheprovider"]
+_INSTALLED = any(ep.value == "opsverify.alertmanager.pytest_items" for ep in entry_points(group="pytest11"))
+PLUGIN = ([] if _INSTALLED else ["-p", "opsverify.alertmanager.pytest_items"]) + ["-p", "no:cacheprovider"]
 CONFIG = """
 route:
   receiver: ops
