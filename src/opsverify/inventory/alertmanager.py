@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass, field
 
 from ..schema import Duration
@@ -28,6 +29,20 @@ class AlertRoundTrip:
 
 
 @dataclass(kw_only=True)
+class OnCallCoverage:
+    """Walk a week in 15-minute slots: for every severity the alert rules use, someone must be notified."""
+
+    location: str = "UTC"  # the time zone the gaps are told in
+    rules: list[str] = field(default_factory=list)  # rule files (globs); default: rules.files + Prometheus rule_files
+
+    def __post_init__(self) -> None:
+        try:
+            zoneinfo.ZoneInfo(self.location)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"coverage.location: unknown time zone {self.location!r} (e.g. Europe/Berlin)") from None
+
+
+@dataclass(kw_only=True)
 class AlertmanagerEntry(Server):
     """An Alertmanager: health, routing of each severity to a real receiver, silences, opt-in test alert."""
 
@@ -40,3 +55,5 @@ class AlertmanagerEntry(Server):
     send_test_alert: bool = False
     eventually: Eventually | None = None  # post-deploy: wait for it to answer healthy
     test_alert: AlertRoundTrip = field(default_factory=AlertRoundTrip)
+    tests: list[str] = field(default_factory=list)  # Alertmanager test files (globs), run offline as pytest items
+    coverage: OnCallCoverage | None = None  # on-call coverage of the config_file (else the live config)

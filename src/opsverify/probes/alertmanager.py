@@ -214,6 +214,15 @@ def _files(entry: AlertmanagerEntry, ctx: Context) -> object:
     return alertmanager_amtool.gather(entry, base_dir(ctx), ctx.timeout_for(entry))
 
 
+def _coverage(entry: AlertmanagerEntry, ctx: Context) -> object:
+    from . import alertmanager_coverage
+    from .prometheus import base_dir
+
+    own = entry.coverage.rules if entry.coverage is not None else []
+    rules = own or [*ctx.inventory.rules.files, *(g for p in ctx.inventory.prometheus for g in p.rule_files)]
+    return alertmanager_coverage.gather(entry, rules, base_dir(ctx), ctx.timeout_for(entry))
+
+
 def _test_alert(entry: AlertmanagerEntry, ctx: Context) -> object:
     from . import alertmanager_testalert
 
@@ -227,5 +236,5 @@ KIND: Kind[AlertmanagerEntry] = Kind(
         lambda f: healthy(e, f).ok,
         e.eventually,
     ),
-    probes={"files": _files, "test_alert": _test_alert},
+    probes={"files": _files, "test_alert": _test_alert, "coverage": _coverage},
 )

@@ -113,12 +113,14 @@ def test_last_failed_and_xdist(venv: Path, folder: Path) -> None:
     assert "test_http_status[web]" not in again.stdout  # only what failed last time
 
     _Handler.broken = True
-    alone, split = opsverify(venv, folder, "-q"), opsverify(venv, folder, "-q", "-n", "2")
+    alone = opsverify(venv, folder, "-q", "--report-dir", "alone")  # a report dir (and history) of its own each
+    split = opsverify(venv, folder, "-q", "-n", "2", "--report-dir", "split")
     assert "bringing up nodes" in split.stdout  # pytest-xdist really ran
     assert alone.returncode == split.returncode == 1
 
     def summary(done: subprocess.CompletedProcess[str]) -> list[str]:
-        return [line for line in done.stdout.splitlines() if line.startswith("opsverify: ")]
+        lines = [line for line in done.stdout.splitlines() if line.startswith("opsverify: ")]
+        return [line.replace("/alone/", "/DIR/").replace("/split/", "/DIR/") for line in lines]
 
     assert summary(alone) == summary(split)
     assert summary(split)[0].startswith("opsverify: FAIL:")

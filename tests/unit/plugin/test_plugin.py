@@ -124,12 +124,12 @@ def test_markers_are_registered_for_strict_markers(suite):
 
 
 def test_junit_carries_target_and_severity(suite, tmp_path):
+    """Target in the testcase name, severity in the failure message (where CI shows it); details: results.json
+    (tests/unit/plugin/test_report_outputs.py covers the JUnit rewrite)."""
     STATE_DOWN.add("db")
     run(suite, f"--junitxml={tmp_path / 'j.xml'}", "-o", "junit_family=xunit1")
     cases = {c.get("name"): c for c in ET.parse(tmp_path / "j.xml").getroot().iter("testcase")}
-    props = {p.get("name"): p.get("value") for p in cases["test_up[db]"].iter("property")}
-    assert props["target"] == "db" and props["severity"] == "warning" and props["kind"] == "fake"
-    assert cases["test_up[db]"].find("failure").get("message") == "db: state is 'down', expected 'up'"
+    assert cases["test_up[db]"].find("failure").get("message") == "[warning] db: state is 'down', expected 'up'"
 
 
 def test_unknown_environment_in_options_exits_4(suite):

@@ -60,17 +60,17 @@ def _run(project: pytest.Pytester, name: str, *extra: str) -> tuple[int, list[st
         "critical",
         "-p",
         "no:cacheprovider",
-        f"--junitxml={name}.xml",
-        f"--html={name}.html",
+        f"--junitxml={name}/junit.xml",  # a report dir per run: each has its own history, so both are "first runs"
+        f"--html={name}/report.html",
         *extra,
     )
-    summary = [line for line in result.outlines if line.startswith("opsverify:")]
+    summary = [line.replace(f"/{name}/", "/RUN/") for line in result.outlines if line.startswith("opsverify:")]
     if "-n" in extra:
         result.stdout.fnmatch_lines(["*2 workers*"])  # really split over two worker processes
-    html = (project.path / f"{name}.html").read_text()
+    html = (project.path / name / "report.html").read_text()
     match = re.search(r"<h2>opsverify summary</h2><p><b>(.*?)</b>", html)
     assert match is not None
-    return result.ret, summary, match.group(1), ET.parse(project.path / f"{name}.xml").getroot()
+    return result.ret, summary, match.group(1), ET.parse(project.path / name / "junit.xml").getroot()
 
 
 def _cases(root: ET.Element) -> dict[str, str]:
@@ -99,4 +99,4 @@ def test_two_workers_give_the_same_run_and_probe_once(project: pytest.Pytester) 
     assert split[1][0].startswith("opsverify: PASS: 1 passed, 1 failed (by severity: warning 1)")
     assert alone[2] == split[2]
     assert _cases(alone[3]) == _cases(split[3])
-    assert _cases(split[3])["test_http_status[web]"] == "failed"
+    assert _cases(split[3])["test_http_status[web]"] == "skipped"  # below --fail-on: not red in CI (see README)

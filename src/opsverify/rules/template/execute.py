@@ -85,7 +85,7 @@ class Executor:
         elif isinstance(node, Action):
             value = self.eval_pipe(dot, node.pipe)
             if not node.pipe.decl:
-                self.out.append("<no value>" if value is None else sprint_value(value))
+                self.out.append(print_value(value))
         elif isinstance(node, Branch):
             self.walk_branch(dot, node)
         elif isinstance(node, TemplateCall):
@@ -191,9 +191,15 @@ class Executor:
             receiver = self.fields(first, self.var(names[0]), names[1:-1])
         else:
             receiver = self.fields(first, self.eval_arg(dot, first.node), names[:-1])
-        if not isinstance(receiver, GoTime | GoDuration):
+        method = _method(receiver, names[-1])  # a value carrying its Go methods (Alertmanager's KV, Pairs...)
+        if method is None and not isinstance(receiver, GoTime | GoDuration):
             raise self.errorf(first, f"can't give argument to non-function {first}")
         values = [self.eval_arg(dot, a) for a in args] + ([] if final is _MISSING else [final])
+        if method is not None:
+            try:
+                return method(*values)
+            except (FuncError, TypeError) as exc:
+                raise self.errorf(first, f"error calling {names[-1]}: {exc}") from None
         try:
             return call_method(receiver, names[-1], values)
         except TemplateExecError as exc:
@@ -225,6 +231,12 @@ class Executor:
         return value
 
     def field(self, node: Node, value: Any, name: str) -> Any:
+        method = _method(value, name)
+        if method is not None:  # a niladic Go method such as .SortedPairs or .Alerts.Firing
+            try:
+                return method()
+            except TypeError as exc:
+                raise self.errorf(node, f"error calling {name}: {exc}") from None
         if isinstance(value, GoMap):
             return value.get(name, value.zero())
         if isinstance(value, GoStruct) and name in value.fields:
@@ -262,6 +274,20 @@ class Executor:
                 raise self.errorf(ident, f"wrong type for value; expected {expected}; got {go_type(value)}")
             if expected == "float64" and isinstance(value, int):
                 values[i] = float(value)
+
+
+def print_value(value: Any) -> str:
+    """How an action prints its value: ``<no value>`` for nil, a Go ``String()`` method when the value has one."""
+    if value is None:
+        return "<no value>"
+    stringer = _method(value, "String")
+    return str(stringer()) if stringer is not None else sprint_value(value)
+
+
+def _method(value: Any, name: str) -> Callable[..., Any] | None:
+    """Values may carry Go methods as a ``go_methods`` table (name -> callable), e.g. Alertmanager's template KV."""
+    methods = getattr(value, "go_methods", None)
+    return methods.get(name) if isinstance(methods, dict) else None
 
 
 def _fits(value: Any, expected: str) -> bool:
