@@ -19,6 +19,13 @@ from ..verdict import CheckFailure, Verdict
 SEVERITY = pytest.StashKey[str]()
 
 
+class ProbeDidNotFinish:
+    """What ``facts`` holds when the probe ran past its budget: the check fails with this verdict."""
+
+    def __init__(self, verdict: Verdict) -> None:
+        self.verdict = verdict
+
+
 class Checks:
     """Registered only when the plugin is active (an inventory was given)."""
 
@@ -58,10 +65,16 @@ class Checks:
                     except Unshareable:
                         pass
             return self.state.prefetcher.get(key, gather, budget)
-        except ProbeTimeout as exc:
-            raise CheckFailure(
+        except ProbeTimeout as exc:  # the check fails (in its call phase, so it counts as failed, not as an error)
+            return ProbeDidNotFinish(
                 Verdict.failed(str(target.name), f"{exc} (a target that hangs or trickles its answer)")
-            ) from None
+            )
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> None:
+        facts = pyfuncitem.funcargs.get("facts")
+        if isinstance(facts, ProbeDidNotFinish):
+            raise CheckFailure(facts.verdict)
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         _deselect_empty_sections(config, items)

@@ -216,7 +216,7 @@ def test_a_probe_over_its_budget_fails_its_check_and_the_run_goes_on(suite, monk
     registry.register(Kind("fake", gather=slow_or_fast, targets=lambda ctx: active(ctx, ctx.inventory.containers)))
     monkeypatch.setattr(Kind, "budget", lambda self, entry, ctx: 0.5)
     result = run(suite)
-    result.assert_outcomes(passed=3, errors=2)  # web-1's two checks; the others pass
+    result.assert_outcomes(passed=3, failed=2)  # web-1's two checks fail (not errors); the others pass
     result.stdout.fnmatch_lines(
         ["web-1: probe did not finish within its 0.5s budget (a target that hangs or trickles its answer)"]
     )

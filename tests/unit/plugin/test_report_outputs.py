@@ -611,16 +611,22 @@ def test_a_chat_that_is_down_never_fails_the_run(suite, monkeypatch):
 
 
 def test_junit_errors_and_collection_errors_still_validate(suite, jenkins_schema, monkeypatch):
-    """A probe over its budget errors in setup (<error>), and a broken module is a collection error."""
+    """A probe over its budget fails its check (<failure>), a fixture that raises errors in setup (<error>), and a
+    broken module is a collection error: the file still validates."""
     registry.register(Kind("fake", gather=_slow_for_web1, targets=lambda ctx: active(ctx, ctx.inventory.containers)))
     monkeypatch.setattr(Kind, "budget", lambda self, entry, ctx: 0.5)
     suite.makepyfile(test_broken="import nowhere_to_be_found\n")
+    suite.makepyfile(
+        test_setup_error="import pytest\n\n@pytest.fixture\ndef boom():\n    raise RuntimeError('no')\n\n"
+        "def test_needs_boom(boom):\n    pass\n"
+    )
     run(suite, "--continue-on-collection-errors")
     path = suite.path / "reports" / "junit.xml"
     assert list(jenkins_schema.iter_errors(str(path))) == []
     cases = _cases(suite)
-    error = cases["test_up[web-1]"].find("error")
-    assert error is not None and error.get("message").startswith("[critical] ")
+    failure = cases["test_up[web-1]"].find("failure")
+    assert failure is not None and failure.get("message").startswith("[critical] web-1: probe did not finish")
+    assert cases["test_needs_boom"].find("error") is not None
     assert any(c.find("error") is not None for name, c in cases.items() if "broken" in name)
 
 
