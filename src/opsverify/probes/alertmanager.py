@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +13,7 @@ from ..adapters.jsonapi import Answer, JsonApi, api_error
 from ..inventory.alertmanager import AlertmanagerEntry
 from ..inventory.prometheus import PrometheusEntry
 from ..kinds import Context, Kind, active
+from ..promql.regex import RegexError, alertmanager_matcher
 from ..verdict import Verdict, shorten
 from . import alertmanager_routing
 from .eventually import poll, waits
@@ -163,9 +163,10 @@ def _matcher_matches_all(m: dict[str, Any]) -> bool:
     name, value = str(m.get("name")), str(m.get("value"))
     samples = _SAMPLES if name == "alertname" else ["", *_SAMPLES]
     try:
-        hits = [bool(re.fullmatch(value, s)) if m.get("isRegex") else s == value for s in samples]
-    except re.error:
+        rx = alertmanager_matcher(value) if m.get("isRegex") else None
+    except RegexError:
         return False
+    hits = [rx.matches(s) if rx is not None else s == value for s in samples]
     return all(hits) if m.get("isEqual", True) else not any(hits)
 
 
