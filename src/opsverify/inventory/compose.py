@@ -16,6 +16,7 @@ class ComposeEntry(Common):
     """
 
     project: str
+    host: str | None = None  # a hosts entry: the project runs there (ids read host/project)
     services: list[str] | None = None
     exclude: list[str] = field(default_factory=list)
     max_restarts: int = 3
@@ -23,4 +24,4 @@ class ComposeEntry(Common):
 
     @property
     def name(self) -> str:
-        return self.project
+        return f"{self.host}/{self.project}" if self.host else self.project

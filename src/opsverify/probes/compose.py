@@ -83,6 +83,7 @@ def container_entries(entry: ComposeEntry, facts: ComposeFacts) -> list[Containe
     return [
         ContainerEntry(
             name=m.name,
+            host=entry.host,
             severity=entry.severity,
             environments=entry.environments,
             description=f"service {m.service} of compose project {entry.project}",
@@ -94,13 +95,19 @@ def container_entries(entry: ComposeEntry, facts: ComposeFacts) -> list[Containe
     ]
 
 
-def cached(project: str, ctx: Context) -> ComposeFacts:
-    """Compose membership is needed at collection time (to parametrize containers); ask the engine once per run."""
-    key = ("compose", project)
+def cached(project: str, ctx: Context, host: str | None = None) -> ComposeFacts:
+    """Compose membership is needed at collection time (to parametrize containers); ask the engine (of ``host``,
+    over its session, when given) once per run."""
+    key = ("compose", project) if host is None else ("compose", project, host)
     if key not in ctx.cache:
-        ctx.cache[key] = gather(project, ctx.timeout)
+        if host is not None:
+            from . import remote_docker
+
+            ctx.cache[key] = remote_docker.project(project, host, ctx)
+        else:
+            ctx.cache[key] = gather(project, ctx.timeout)
     facts: ComposeFacts = ctx.cache[key]
     return facts
 
 
-KIND: Kind[ComposeEntry] = Kind("compose", gather=lambda e, ctx: cached(e.project, ctx))
+KIND: Kind[ComposeEntry] = Kind("compose", gather=lambda e, ctx: cached(e.project, ctx, e.host))

@@ -131,21 +131,26 @@ def _targets(ctx: Context) -> list[ContainerEntry]:
     found = list(ctx.inventory.containers)
     for project in active(ctx, ctx.inventory.compose):
         named = {c.name for c in found}
-        found.extend(
-            c for c in compose.container_entries(project, compose.cached(project.project, ctx)) if c.name not in named
-        )
+        members = compose.cached(project.project, ctx, project.host)
+        found.extend(c for c in compose.container_entries(project, members) if c.name not in named)
     return active(ctx, found)
 
 
 def _depth(entry: ContainerEntry, ctx: Context) -> object:
-    from . import containers_depth
+    from . import containers_depth, remote_docker
 
-    return containers_depth.gather(entry, ctx.timeout_for(entry))
+    return remote_docker.depth(entry, ctx) if entry.host else containers_depth.gather(entry, ctx.timeout_for(entry))
+
+
+def _gather(entry: ContainerEntry, ctx: Context) -> ContainerFacts:
+    from . import remote_docker
+
+    return remote_docker.container(entry, ctx) if entry.host else gather(entry.name, ctx.timeout_for(entry))
 
 
 KIND: Kind[ContainerEntry] = Kind(
     "containers",
-    gather=lambda e, ctx: gather(e.name, ctx.timeout_for(e)),
+    gather=_gather,
     targets=_targets,
     probes={"depth": _depth},
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..adapters.host import Result
+from ..adapters.session import connector
 from ..inventory import HostEntry
 from ..inventory.hosts import CommandCheck, FileCheck, format_size
 from ..kinds import Kind
@@ -175,4 +176,4 @@ def _command_problems(check: CommandCheck, result: Result | str) -> list[str]:
     return []
 
 
-KIND: Kind[HostEntry] = Kind("hosts", gather=lambda e, ctx: gather(e, ctx.timeout_for(e)))
+KIND: Kind[HostEntry] = Kind("hosts", gather=lambda e, ctx: gather(e, ctx.timeout_for(e), connector(ctx)))
