@@ -96,7 +96,8 @@ def _exec(docker: RemoteDocker, name: str, argv: list[str]) -> ExecResult | str:
     return ExecResult(result.rc, result.stdout)
 
 
-def project(project_name: str, host: str, ctx: Context) -> compose.ComposeFacts:
+def project(qualified: str, host: str, ctx: Context) -> compose.ComposeFacts:
+    project_name = bare(qualified, host)
     docker = engine(host, ctx, ctx.timeout)
     if isinstance(docker, str):
         return compose.ComposeFacts(project_name, error=docker)
