@@ -101,6 +101,8 @@ def main() -> None:
             fleet.stop(lab)
     failed = [v for v in fast if not v.ok]
     same = [(v.ok, v.target) for v in fast] == [(v.ok, v.target) for v in slow]
+    for a, b in [(a, b) for a, b in zip(fast, slow, strict=True) if (a.ok, a.target) != (b.ok, b.target)][:3]:
+        print(f"differs: session per host: {a.message}\n   connection per command: {b.message}")
     print(
         f"checks per host: {per_host}; hosts: {len(lab.hosts)} (1 hung: accepts TCP, never answers); timeout {args.timeout:g}s"
     )

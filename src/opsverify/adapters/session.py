@@ -99,19 +99,25 @@ class Session:
         with self._lock:
             if self._dead is None and self._proc is None:
                 self._start()
-            if self._dead is not None:
-                raise HostUnavailable(self._dead)
-            assert self._proc is not None and self._proc.stdin is not None
-            first = self._serial
-            self._serial += len(commands)
-            script = "".join(self._item(first + i, c, limit) for i, c in enumerate(commands))
-            try:
-                self._proc.stdin.write(script.encode())
-                self._proc.stdin.flush()
-            except OSError:
-                self._give_up(self._why_gone())
-                raise HostUnavailable(str(self._dead)) from None
-            return [self._collect(first + i, limit) for i in range(len(commands))]
+            results: list[Result] = []
+            for chunk in _chunks(commands):  # a script the pipes hold whole: no deadlock against a chatty host
+                results.extend(self._batch(chunk, limit))
+            return results
+
+    def _batch(self, commands: Sequence[str], limit: float) -> list[Result]:
+        if self._dead is not None:
+            raise HostUnavailable(self._dead)
+        assert self._proc is not None and self._proc.stdin is not None
+        first = self._serial
+        self._serial += len(commands)
+        script = "".join(self._item(first + i, c, limit) for i, c in enumerate(commands))
+        try:
+            self._proc.stdin.write(script.encode())
+            self._proc.stdin.flush()
+        except OSError:
+            self._give_up(self._why_gone())
+            raise HostUnavailable(str(self._dead)) from None
+        return [self._collect(first + i, limit) for i in range(len(commands))]
 
     def close(self) -> None:
         with self._lock:
@@ -156,7 +162,8 @@ class Session:
                 self._give_up(f"{_target(self.access)}: no answer within {self.timeout + SLACK:g}s (session closed)")
             return
         del self._out[: self._out.index(ready) + len(ready)]
-        self._err.clear()  # what ssh said while connecting (warnings): not output of any item
+        # what ssh said while connecting stays in _err: an item's stderr starts at its own marker, and if the
+        # session ends, _why_gone reads it all
 
     def _collect(self, serial: int, limit: float) -> Result:
         tag = f"{self._token}:{serial}".encode()
@@ -229,6 +236,20 @@ class Session:
             with contextlib.suppress(OSError):
                 if stream is not None:
                     stream.close()
+
+
+def _chunks(commands: Sequence[str], size: int = 16384) -> list[list[str]]:
+    """Commands in groups whose script stays well under a pipe's 64 KiB (a single long command goes alone)."""
+    chunks: list[list[str]] = [[]]
+    used = 0
+    for command in commands:
+        cost = len(command.encode()) + 200
+        if chunks[-1] and used + cost > size:
+            chunks.append([])
+            used = 0
+        chunks[-1].append(command)
+        used += cost
+    return chunks if chunks[-1] else []
 
 
 def _framed(buffer: bytearray, end: bytes) -> bool:

@@ -138,3 +138,10 @@ def test_the_pool_keeps_one_session_per_host_in_the_runs_context():
     assert type(pool.connect(Access("local://"), 3.0)).__name__ == "Connection"
     pool.close()
     assert isinstance(Pool(), Pool)
+
+
+def test_a_big_batch_against_chatty_commands_does_not_deadlock(shell):
+    commands = [f"head -c 20000 /dev/zero | tr '\\0' x; echo {i}" for i in range(300)]  # 6 MB out, 90 kB of script
+    results = shell(timeout=10.0).run_many(commands)
+    assert [r.stdout[-4:].strip() for r in results][-3:] == ["297", "298", "299"]
+    assert all(len(r.stdout) == 20000 + len(str(i)) + 1 for i, r in enumerate(results))
