@@ -157,9 +157,12 @@ class Session:
             self._proc.stdin.flush()
         except OSError:
             pass
-        if not self._wait(lambda: ready in self._out, self.timeout + SLACK):
+        # ssh's ConnectTimeout bounds the TCP connect and the banner; this bounds the rest of the handshake, as
+        # generously as the testinfra backend bounds its own ssh (a busy machine can take seconds per handshake)
+        limit = 2 * self.timeout + SLACK
+        if not self._wait(lambda: ready in self._out, limit):
             if self._dead is None:
-                self._give_up(f"{_target(self.access)}: no answer within {self.timeout + SLACK:g}s (session closed)")
+                self._give_up(f"{_target(self.access)}: no answer within {limit:g}s (session closed)")
             return
         del self._out[: self._out.index(ready) + len(ready)]
         # what ssh said while connecting stays in _err: an item's stderr starts at its own marker, and if the

@@ -92,3 +92,17 @@ def test_a_host_scoped_container_is_named_host_slash_name():
     entry = ContainerEntry(name="calendar-redis", host="web1")
     assert entry.name == "web1/calendar-redis"
     assert ContainerEntry(name="web1/calendar-redis", host="web1").name == "web1/calendar-redis"
+
+
+def test_the_readme_examples_load(tmp_path):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    section = readme.split("## Remote hosts and fleets", 1)[1]
+    hosted = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    inv = load(tmp_path, "version: 1\n" + hosted)
+    assert [c.name for c in inv.containers] == ["web1/calendar-redis"] and inv.compose[0].name == "web1/calendar"
+    fleet = section.split("### Groups and templates", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    inv = load(tmp_path, "version: 1\n" + fleet)
+    assert [b.directory for b in inv.backups] == ["/srv/app/backups", "/opt/app/backups"]
+    assert [c.name for c in inv.compose] == ["web1/calendar", "web2/calendar"]
