@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from opsverify.adapters.host import Access, Connection
-from opsverify.adapters.session import Pool, Runner
+from opsverify.adapters.sessions import Pool, Runner
 from opsverify.inventory import load_inventory
 from opsverify.kinds import Context
 from opsverify.lab import fleet

@@ -20,7 +20,7 @@ from ..masking import scrub
 from ..verdict import shorten
 from .docker import DockerUnavailable, NotFound
 from .host import Result
-from .session import Runner
+from .sessions import Runner
 
 _UNITS = {"": 1, "b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4}
 _UNITS.update({"kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4})

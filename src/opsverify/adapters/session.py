@@ -6,8 +6,8 @@ stdout and stderr, so every item keeps its own exit code, stdout, stderr and tim
 only runs the commands the probes ask for (all read-only) and writes nothing on the host.
 
 A host that cannot be reached, or stops answering, costs one timeout: the session records why and every later
-request for that host fails at once with the same one-line reason. :func:`connector` hands probes a session for
-``ssh://`` hosts (one per host per run, kept in the run's context) and a testinfra :class:`Connection` for others.
+request for that host fails at once with the same one-line reason. :mod:`.sessions` keeps one per host per run
+and hands probes a session for ``ssh://`` hosts, a testinfra :class:`Connection` for others.
 """
 
 from __future__ import annotations
@@ -23,25 +23,14 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..masking import scrub
 from ..verdict import shorten
-from .host import Access, CommandFailed, Connection, HostUnavailable, Result, describe_ssh_failure
+from .host import Access, CommandFailed, HostUnavailable, Result, describe_ssh_failure
 
 SLACK = 5.0  # seconds the local side waits beyond an item's own timeout before it gives the host up
-
-
-class Runner(Protocol):
-    """What probes need of a host: run a command (any exit code), or get the output of one that must succeed."""
-
-    def run(self, command: str) -> Result: ...
-
-    def output(self, command: str) -> str: ...
-
-
-Connect = Callable[[Access, float], Runner]
 
 
 def ssh_argv(access: Access, timeout: float) -> list[str]:
@@ -280,111 +269,6 @@ def must_succeed(command: str, result: Result, timeout: float) -> str:
         why = shorten(scrub(result.stderr or result.stdout), 120) or "no output"
         raise CommandFailed(f"`{shorten(scrub(command), 60)}` exited {result.rc}: {why}")
     return result.stdout
-
-
-class View:
-    """A session seen with one entry's timeout: the Runner probes get."""
-
-    def __init__(self, session: Session, timeout: float) -> None:
-        self.session = session
-        self.timeout = max(1.0, timeout)
-
-    def run(self, command: str) -> Result:
-        return self.session.run(command, self.timeout)
-
-    def output(self, command: str) -> str:
-        return self.session.output(command, self.timeout)
-
-    def run_many(self, commands: Sequence[str]) -> list[Result]:
-        return self.session.run_many(commands, self.timeout)
-
-
-class Pool:
-    """The sessions of one run, one per host (its Access)."""
-
-    def __init__(self) -> None:
-        self._sessions: dict[Access, Session] = {}
-        self._lock = threading.Lock()
-        weakref.finalize(self, _close_all, self._sessions)
-
-    def session(self, access: Access, timeout: float) -> Session:
-        with self._lock:
-            found = self._sessions.get(access)
-            if found is None:
-                found = self._sessions[access] = Session(access, timeout)
-            return found
-
-    def connect(self, access: Access, timeout: float) -> Runner:
-        """A session for an ssh host, else (local://, docker://) a testinfra connection."""
-        if access.spec.startswith("ssh://"):
-            return View(self.session(access, timeout), timeout)
-        return Connection(access, timeout)
-
-    def close(self) -> None:
-        _close_all(self._sessions)
-
-
-def _close_all(sessions: dict[Access, Session]) -> None:
-    for session in list(sessions.values()):
-        session.close()
-
-
-def pool(cache: dict[Any, Any]) -> Pool:
-    """The run's pool, kept in the run's context cache."""
-    found = cache.get("opsverify.sessions")
-    if not isinstance(found, Pool):
-        found = cache.setdefault("opsverify.sessions", Pool())
-    return found
-
-
-def connector(ctx: Any) -> Connect:
-    """How the probes of this run reach a host: :meth:`Pool.connect` of the run's pool."""
-    return pool(ctx.cache).connect
-
-
-class Planned:
-    """A dry run of a gather: records the commands it would send (every one fails, so nothing depends on output)."""
-
-    def __init__(self) -> None:
-        self.commands: list[str] = []
-
-    def run(self, command: str) -> Result:
-        self.commands.append(command)
-        return Result(-1, "", "planned")
-
-    def output(self, command: str) -> str:
-        self.commands.append(command)
-        raise CommandFailed("planned")
-
-
-class Prefetched:
-    """A Runner answering the commands of one batch from its results, and anything else live."""
-
-    def __init__(self, live: Runner, results: dict[str, Result]) -> None:
-        self.live = live
-        self.results = results
-
-    def run(self, command: str) -> Result:
-        found = self.results.get(command)
-        return found if found is not None else self.live.run(command)
-
-    def output(self, command: str) -> str:
-        found = self.results.get(command)
-        if found is None:
-            return self.live.output(command)
-        return must_succeed(command, found, getattr(self.live, "timeout", 0.0))
-
-
-def batched(live: Runner, plan: Callable[[Runner], object]) -> Runner:
-    """Send every command ``plan`` would run in one batch (a session only); the Runner then answers from it."""
-    run_many = getattr(live, "run_many", None)
-    if run_many is None:
-        return live
-    dry = Planned()
-    with contextlib.suppress(Exception):
-        plan(dry)
-    commands = list(dict.fromkeys(dry.commands))
-    return Prefetched(live, dict(zip(commands, run_many(commands), strict=True))) if commands else live
 
 
 def _target(access: Access) -> str:

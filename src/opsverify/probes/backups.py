@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..adapters.host import Access, CommandFailed, Connection, HostUnavailable, Result
-from ..adapters.session import Connect, Runner, connector
+from ..adapters.sessions import Connect, Runner, connector
 from ..durations import format_duration
 from ..inventory.backups import BackupEntry
 from ..inventory.hosts import format_size

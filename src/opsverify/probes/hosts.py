@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..adapters.host import Result
-from ..adapters.session import connector
+from ..adapters.sessions import connector
 from ..inventory import HostEntry
 from ..inventory.hosts import CommandCheck, FileCheck, format_size
 from ..kinds import Kind

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ..adapters.host import Access, CommandFailed, Connection, HostUnavailable, Result
-from ..adapters.session import Connect, Runner, batched
+from ..adapters.sessions import Connect, Runner, batched
 from ..inventory import HostEntry
 from ..kinds import Context
 

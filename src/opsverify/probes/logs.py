@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from .. import masking
 from ..adapters import docker
 from ..adapters.host import Access, CommandFailed, Connection, HostUnavailable
-from ..adapters.session import Connect, connector
+from ..adapters.sessions import Connect, connector
 from ..durations import format_duration
 from ..errors import OpsverifyError
 from ..inventory.logs import LogEntry

@@ -9,7 +9,7 @@ import shlex
 
 from ..adapters.docker import NotFound
 from ..adapters.remote_docker import RemoteDocker
-from ..adapters.session import connector
+from ..adapters.sessions import connector
 from ..errors import OpsverifyError
 from ..inventory import ContainerEntry
 from ..inventory.logs import LogEntry

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from .. import masking
 from ..adapters import docker
 from ..adapters.host import Access, CommandFailed, Connection, HostUnavailable
-from ..adapters.session import Connect, connector
+from ..adapters.sessions import Connect, connector
 from ..errors import OpsverifyError
 from ..inventory.secrets import SecretsEntry
 from ..kinds import Context, Kind

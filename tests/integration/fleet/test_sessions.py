@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from opsverify.adapters.session import Pool
+from opsverify.adapters.sessions import Pool
 from opsverify.errors import InventoryError
 from opsverify.inventory import HostEntry
 from opsverify.probes import hosts

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from opsverify.adapters import session as session_module
+from opsverify.adapters import sessions as session_module
 from opsverify.adapters.host import Access, CommandFailed, HostUnavailable
-from opsverify.adapters.session import Pool, Session, batched, ssh_argv
+from opsverify.adapters.session import Session, ssh_argv
+from opsverify.adapters.sessions import Pool, batched
 from opsverify.inventory import Inventory
 from opsverify.kinds import Context
 
