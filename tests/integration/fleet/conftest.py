@@ -4,6 +4,7 @@ host17 is a dead port. Started once per session, stopped (sshd, containers, file
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -23,9 +24,8 @@ def fleet_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[fleet.Fleet]
     try:
         engine.ensure_engine()
         stack.build_images()  # the busybox base image the fleet's containers run (kept when already built)
-        lab = fleet.start(
-            tmp_path_factory.mktemp("fleet") / "lab", LIVE, prefix="ovfleet", with_containers=2, dead=DEAD
-        )
+        prefix = f"ovfleet{os.getpid()}"  # unique container names: two test runs on one engine never collide
+        lab = fleet.start(tmp_path_factory.mktemp("fleet") / "lab", LIVE, prefix=prefix, with_containers=2, dead=DEAD)
     except LabError as exc:
         pytest.skip(f"fleet lab unavailable: {exc}")
     yield lab
