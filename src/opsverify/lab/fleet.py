@@ -216,12 +216,12 @@ def _answers(port: int) -> bool:
 
 
 def _containers(fleet: Fleet, host: FleetHost) -> None:
-    """``-app``: running, healthy, a secret in its env, an error in its log, in compose project ``-shop``;
+    """``-app``: running, healthy, a secret in its env and in an error line of its log, in compose project ``-shop``;
     ``-down``: exited, same project (a down service)."""
     project = f"{fleet.prefix}-{host.name}-shop"
     app, down = fleet.container(host.name, "app"), fleet.container(host.name, "down")
     common = ["--network", "host", "--label", f"com.docker.compose.project={project}"]
-    script = "echo booting; echo 'ERROR cache warmup failed'; exec sleep 86400"
+    script = 'echo booting; echo "ERROR login refused for $API_TOKEN"; exec sleep 86400'
     run(["docker", "rm", "-f", app, down], timeout=60) if _exists(app, down) else None
     fleet.containers += [app, down]
     run(

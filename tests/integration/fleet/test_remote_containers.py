@@ -78,6 +78,7 @@ def test_remote_containers_pass_and_fail_exactly_as_locally(fleet_lab, tmp_path)
     assert "match /" in remote["test_no_error_storm[host01/app-log]"][1]
     assert "the log of container" in remote["test_no_error_storm[host01/app-log]"][1]
     assert " on host01 " in remote["test_no_error_storm[host01/app-log]"][1]
+    assert remote["test_no_error_storm[host01/app-log]"][1].endswith("last: ERROR login refused for ***")
     bad_env = remote["test_secrets_set[host01/app-env-bad]"][1]
     assert "DB_PASSWORD is missing" in bad_env and "token-value" not in bad_env
     for _outcome, message in remote.values():
