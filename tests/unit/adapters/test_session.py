@@ -146,3 +146,32 @@ def test_a_big_batch_against_chatty_commands_does_not_deadlock(shell):
     results = shell(timeout=10.0).run_many(commands)
     assert [r.stdout[-4:].strip() for r in results][-3:] == ["297", "298", "299"]
     assert all(len(r.stdout) == 20000 + len(str(i)) + 1 for i, r in enumerate(results))
+
+
+def test_the_hosts_probe_sends_its_commands_in_one_batch(shell, tmp_path):
+    from opsverify.adapters.sessions import View
+    from opsverify.errors import InventoryError
+    from opsverify.inventory import HostEntry
+    from opsverify.probes import hosts
+    from opsverify.schema import Converter
+
+    (tmp_path / ".env").write_text("A=1\n")
+    data = {
+        "name": "web1",
+        "spec": HOST.spec,
+        "disks": [{"mount": "/", "max_used_percent": 100}],
+        "memory": {"min_available_percent": 0},
+        "files": [{"path": str(tmp_path / ".env")}, {"path": str(tmp_path / "nope")}],
+        "processes": ["no-such-process"],
+        "commands": [{"command": "echo hi", "stdout_match": "^hi"}],
+    }
+    entry = Converter("t.yml", InventoryError).dataclass(data, HostEntry, "", 1)
+    session = shell()
+    batches = []
+    original = session.run_many
+    session.run_many = lambda commands, timeout=None: batches.append(len(commands)) or original(commands, timeout)  # type: ignore[method-assign]
+    facts = hosts.gather(entry, 3.0, lambda access, timeout: View(session, timeout))
+    assert batches == [1, 6]  # reach the host, then every command of the entry at once
+    assert [hosts.disks(entry, facts).ok, hosts.memory(entry, facts).ok, hosts.commands(entry, facts).ok] == [True] * 3
+    assert hosts.files(entry, facts).message == f"web1: {tmp_path}/nope does not exist, expected a file or directory"
+    assert hosts.processes(entry, facts).message == "web1: process(es) no-such-process not running, expected running"
