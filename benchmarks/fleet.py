@@ -68,8 +68,8 @@ def write_inventory(folder: Path, lab: fleet.Fleet, timeout: float) -> Path:
     return folder / "inventory.yml"
 
 
-def gather_all(ctx: Context, only: set[str] | None = None) -> tuple[float, list[Any]]:
-    """Every probe of the inventory (64 at a time, like the plugin), then every judge; (seconds, verdicts)."""
+def gather_all(ctx: Context, only: set[str] | None = None, workers: int = 64) -> tuple[float, list[Any]]:
+    """Every probe of the inventory (``workers`` at a time: the plugin's default is 64), then every judge."""
     inv = ctx.inventory
     jobs: list[tuple[Any, Any, list[Any]]] = []
     jobs += [(hosts.KIND, e, HOST_CHECKS) for e in inv.hosts]
@@ -79,7 +79,7 @@ def gather_all(ctx: Context, only: set[str] | None = None) -> tuple[float, list[
     if only is not None:
         jobs = [j for j in jobs if j[1].name.split("/")[0] in only]
     started = time.monotonic()
-    with ThreadPoolExecutor(64) as pool:
+    with ThreadPoolExecutor(workers) as pool:
         facts = list(pool.map(lambda job: job[0].gather(job[1], ctx), jobs))
     elapsed = time.monotonic() - started
     verdicts = [judge(entry, f) for (_, entry, judges), f in zip(jobs, facts, strict=True) for judge in judges]
@@ -95,6 +95,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--hosts", type=int, default=32, help="hosts in the fleet, the hung one included")
     parser.add_argument("--timeout", type=float, default=3.0)
+    parser.add_argument("--concurrency", type=int, default=64, help="probes in flight (the plugin's default: 64)")
     parser.add_argument("--repeat", type=int, default=2, help="runs of each mode, alternating; the best counts")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="opsverify-fleet-") as tmp:
@@ -104,9 +105,10 @@ def main() -> None:
             per_host = len(HOST_CHECKS) + len(BACKUP_CHECKS) + 2
             ones, sessions, commands = [], [], []
             for _ in range(args.repeat):  # alternating, each mode's best: the machine is shared, its load varies
-                ones.append(gather_all(Context(inv), only={lab.hosts[0].name}))
-                sessions.append(gather_all(Context(inv)))
-                commands.append(gather_all(Context(inv, cache={"opsverify.sessions": PerCommand()})))
+                ones.append(gather_all(Context(inv), {lab.hosts[0].name}, args.concurrency))
+                sessions.append(gather_all(Context(inv), None, args.concurrency))
+                old_way = Context(inv, cache={"opsverify.sessions": PerCommand()})
+                commands.append(gather_all(old_way, None, args.concurrency))
             (one, _), (session, fast), (command, slow) = (
                 min(runs, key=lambda run: run[0]) for runs in (ones, sessions, commands)
             )
@@ -117,7 +119,7 @@ def main() -> None:
     for a, b in [(a, b) for a, b in zip(fast, slow, strict=True) if (a.ok, a.target) != (b.ok, b.target)][:3]:
         print(f"differs: session per host: {a.message}\n   connection per command: {b.message}")
     print(
-        f"checks per host: {per_host}; hosts: {len(lab.hosts)} (1 hung: accepts TCP, never answers); timeout {args.timeout:g}s"
+        f"checks per host: {per_host}; hosts: {len(lab.hosts)} (1 hung: accepts TCP, never answers); timeout {args.timeout:g}s; concurrency {args.concurrency}"
     )
     print(f"best runs: pass/fail identical in both modes: {'yes' if same else 'NO'}; failing: {len(failed)}")
     for verdict in failed[:2]:
