@@ -90,7 +90,7 @@ def settle(root: Path, wait: float = 180.0) -> None:
     """Wait until no process on the hosts still works for a check: clients killed at their limit leave their remote
     shells running (here: root's .bashrc, which runs `pyenv rehash` under a lock), and the next run would pay."""
     deadline = time.monotonic() + wait
-    while time.monotonic() < deadline and _busy(str(root).encode()):
+    while time.monotonic() < deadline and (_busy(str(root).encode()) or _busy(b"pyenv-rehash")):
         time.sleep(1)
 
 
