@@ -64,7 +64,7 @@ def access(entry: HostEntry) -> Access:
 
 def gather(entry: HostEntry, timeout: float, connect: Connect = Connection) -> HostFacts:
     """Everything ``entry`` asks about; never raises for the host's fault. Over a session (``connect`` from
-    :func:`opsverify.adapters.session.connector`) every command travels in one batch."""
+    :func:`opsverify.adapters.sessions.connector`) every command travels in one batch."""
     facts = HostFacts(entry.name, entry.spec)
     try:
         conn = connect(access(entry), timeout)
