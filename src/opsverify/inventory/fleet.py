@@ -26,6 +26,7 @@ with ``{{ var }}`` replaced (the host's variables: ``host``, ``ansible_host``...
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from typing import Any
 from ..errors import InventoryError
 from ..yamlsrc import LDict, LList, LStr, line_of
 from . import ansible
+from .model import Inventory
 
 _VAR = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 HOSTED = ("containers", "compose", "logs", "backups", "secrets")  # sections whose entries have a host: key
@@ -162,6 +164,10 @@ def _apply(
         for section, value in template.items():
             if section in ("group", "vars", "name"):
                 continue
+            if section not in _sections():
+                near = difflib.get_close_matches(section, _sections(), 1)
+                hint = f" (did you mean {near[0]!r}?)" if near else f" (sections: {', '.join(_sections())})"
+                raise InventoryError(filename, template.line_of(section), f"{where}: unknown section {section!r}{hint}")
             if section == "hosts":
                 _merge_aspects(by_name[host], substitute(value, variables, f"{where}.hosts", filename), filename)
                 continue
@@ -172,6 +178,10 @@ def _apply(
                 _place(copy, section, host)
                 target.append(copy)
                 target.item_lines.append(line_of(entry))
+
+
+def _sections() -> list[str]:
+    return list(Inventory.section_names())
 
 
 def _merge_aspects(entry: Any, aspects: Any, filename: str) -> None:

@@ -106,3 +106,14 @@ def test_the_readme_examples_load(tmp_path):
     inv = load(tmp_path, "version: 1\n" + fleet)
     assert [b.directory for b in inv.backups] == ["/srv/app/backups", "/opt/app/backups"]
     assert [c.name for c in inv.compose] == ["web1/calendar", "web2/calendar"]
+
+
+def test_a_misspelt_template_section_points_at_its_line(tmp_path):
+    with pytest.raises(InventoryError) as caught:
+        load(
+            tmp_path,
+            FLEET.replace("    containers: [{name: calendar-redis,", "    contianers: [{name: calendar-redis,"),
+        )
+    assert "inventory.yml:14: templates[0]: unknown section 'contianers' (did you mean 'containers'?)" in str(
+        caught.value
+    )
