@@ -117,3 +117,16 @@ def test_a_misspelt_template_section_points_at_its_line(tmp_path):
     assert "inventory.yml:14: templates[0]: unknown section 'contianers' (did you mean 'containers'?)" in str(
         caught.value
     )
+
+
+def test_inventory_check_lists_every_target(tmp_path, capsys):
+    from opsverify import cli
+
+    (tmp_path / "inventory.yml").write_text(FLEET)
+    assert cli.main(["inventory", "-i", str(tmp_path / "inventory.yml"), "check", "--list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith(
+        "ok (environment: none; containers: 2, compose: 2, http: 2, hosts: 2, logs: 4, backups: 2, secrets: 2)"
+    )
+    assert lines[1:4] == ["containers web1/calendar-redis", "containers web2/calendar-redis", "compose web1/shop"]
+    assert len(lines) == 1 + 16
