@@ -2,8 +2,10 @@
 
 For N passing HTTP entries against a local server (a separate process on 127.0.0.1), prints the wall time of
 `opsverify run` (the whole command: start, inventory, collection, probes, checks, HTML + JUnit reports) next to the
-floor (the same probes, `opsverify.probes.http.gather`, on a plain pool of 8 threads, in-process), and the time
-of `opsverify inventory check` on 5000 entries. Run: `.venv/bin/python benchmarks/overhead.py [--sizes 10,1000,5000]`.
+floor: the same probes (`opsverify.probes.http.gather`) on a plain thread pool, in-process, with 64 threads (the
+floor the issue measured against, and opsverify's default concurrency) and with 8 (the fastest pool size here, for
+reference), plus bare pytest (1000 trivial parametrized tests with the same HTML + JUnit reports) to show what
+pytest itself costs; and `opsverify inventory check` on 5000 entries. The ratio is against the 64-thread floor. Run: `.venv/bin/python benchmarks/overhead.py [--sizes 10,1000,5000]`.
 Last line: `overhead: 1000 entries R1 x floor; 5000 entries R2 x floor; inventory check 5000 entries T s`.
 """
 
@@ -49,13 +51,13 @@ def inventory(folder: Path, port: int, n: int) -> Path:
     return path
 
 
-def floor(path: Path) -> float:
+def floor(path: Path, threads: int) -> float:
     from opsverify.inventory import load_inventory
     from opsverify.probes import http
 
     entries = load_inventory(path).http
     started = time.perf_counter()
-    with ThreadPoolExecutor(8) as pool:
+    with ThreadPoolExecutor(threads) as pool:
         facts = list(pool.map(lambda e: http.gather(e, 5.0, 1_048_576), entries))
     elapsed = time.perf_counter() - started
     assert all(f.status == 200 for f in facts), [f.error for f in facts if f.status != 200][:3]
@@ -76,6 +78,28 @@ def ours(path: Path, folder: Path) -> float:
     return elapsed
 
 
+def bare_pytest(folder: Path, n: int) -> float:
+    test = folder / f"test_bare_{n}.py"
+    test.write_text(f"import pytest\n\n@pytest.mark.parametrize('i', range({n}))\ndef test_x(i):\n    assert i >= 0\n")
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            str(BIN / "pytest"),
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--capture=sys",
+            f"--html={folder / 'b.html'}",
+            "--self-contained-html",
+            f"--junitxml={folder / 'b.xml'}",
+            str(test),
+        ],
+        capture_output=True,
+        cwd=folder,
+    )
+    return time.perf_counter() - started
+
+
 def check_time(path: Path) -> float:
     started = time.perf_counter()
     done = subprocess.run([str(BIN / "opsverify"), "inventory", "check", "-i", str(path)], capture_output=True)
@@ -94,12 +118,13 @@ def main() -> None:
         ratios: dict[int, float] = {}
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
-            print(f"{'entries':>8} {'opsverify run':>14} {'floor (8 threads)':>18} {'ratio':>7}")
+            head = f"{'entries':>8} {'opsverify run':>14} {'floor 64 thr':>13} {'floor 8 thr':>12} {'bare pytest':>12} {'ratio':>6}"
+            print(head)
             for n in sizes:
                 path = inventory(folder, port, n)
-                base, mine = floor(path), ours(path, folder)
+                base, fast, mine, bare = floor(path, 64), floor(path, 8), ours(path, folder), bare_pytest(folder, n)
                 ratios[n] = mine / base
-                print(f"{n:>8} {mine:>13.2f}s {base:>17.2f}s {ratios[n]:>6.1f}x")
+                print(f"{n:>8} {mine:>13.2f}s {base:>12.2f}s {fast:>11.2f}s {bare:>11.2f}s {ratios[n]:>5.1f}x")
             check = check_time(inventory(folder, port, 5000))
         print(f"opsverify inventory check, 5000 entries: {check:.2f}s (whole command)")
         r1, r2 = ratios.get(1000, float("nan")), ratios.get(5000, float("nan"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__, suite
@@ -21,11 +22,10 @@ EXIT_USAGE, EXIT_LAB = 4, 6
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = _parser()
     if argv[:1] == ["run"]:  # everything after `run` is ours or pytest's: argparse would take -k's value as SUITE
         args, extra = argparse.Namespace(handler=_run), argv[1:]
     else:
-        args, extra = parser.parse_args(argv), []
+        args, extra = _parser().parse_args(argv), []
     try:
         return int(args.handler(args, extra))
     except InventoryError as exc:
@@ -74,17 +74,26 @@ def _parser() -> argparse.ArgumentParser:
     promql.add_argument("-v", "--verbose", action="store_true")
     promql.set_defaults(handler=_promql)
 
-    rules = sub.add_parser("rules", help="alert-rule unit tests in promtool's format")
-    rules.add_argument("action", choices=["test"])
-    rules.add_argument("files", nargs="+")
-    rules.add_argument("--run", help="only test groups whose name matches this regex")
-    rules.add_argument("--junit", help="write JUnit XML here")
-    rules.add_argument(
-        "--prometheus2-lookback",
-        action="store_true",
-        help="count a sample exactly 5m old as Prometheus 2 / promtool 2.x do (default: Prometheus 3, it is out)",
+    attest = sub.add_parser(
+        "attest", help="record a person's attestation of a checklist item (in <inventory>.attestations.yml)"
     )
+    attest.add_argument("name", help="the checklist item's name")
+    attest.add_argument("--by", required=True, help="who attests it")
+    attest.add_argument("--evidence", required=True, help="URL, or file relative to the inventory, of the evidence")
+    attest.add_argument("-i", "--inventory", help="default: $OPSVERIFY_INVENTORY")
+    attest.add_argument("--env")
+    attest.add_argument("--on", help="the date it was done, YYYY-MM-DD (default: today)")
+    attest.set_defaults(handler=_attest)
+
+    from .rules.options import add_arguments as add_rules_arguments  # imports the rules package: only when needed
+
+    rules = sub.add_parser("rules", help="alert-rule unit tests in promtool's format, and a rule linter")
+    add_rules_arguments(rules)
     rules.set_defaults(handler=_rules)
+
+    from .alertmanager.cli import add_parser as add_alertmanager_parser  # `opsverify alertmanager ...`
+
+    add_alertmanager_parser(sub)
     return p
 
 
@@ -100,11 +109,16 @@ def _run(args: argparse.Namespace, extra: list[str]) -> int:
     path = suite.resolve_inventory(run)
     inventory = load_inventory_once(path, run.env)  # a bad file stops here, before any check (exit 4)
     rule_tests = _rule_test_paths(run.suite, inventory.rules.tests, Path(path))
-    problems = _bad_rule_tests(rule_tests, inventory.rules.tests, path) if run.suite in ("alerts", "all") else []
+    am_globs = [g for entry in inventory.alertmanager for g in entry.tests]
+    am_tests = _rule_test_paths(run.suite, am_globs, Path(path))
+    problems = []
+    if run.suite in ("alerts", "all"):  # every bad test file, as file:line: what, before any check runs
+        problems = _bad_rule_tests(rule_tests, inventory.rules.tests, path, "rules.tests", _invalid_rule_tests)
+        problems += _bad_rule_tests(am_tests, am_globs, path, "alertmanager[].tests", _invalid_am_tests)
     if problems:
         print("\n".join(f"opsverify: {p}" for p in problems), file=sys.stderr)
         return EXIT_USAGE
-    return suite.run_pytest(run, suite.pytest_command(run, path, rule_tests))
+    return suite.run_pytest(run, suite.pytest_command(run, path, rule_tests, am_tests))
 
 
 def _rule_test_paths(suite: str, globs: list[str], inventory: Path) -> list[str]:
@@ -115,18 +129,26 @@ def _rule_test_paths(suite: str, globs: list[str], inventory: Path) -> list[str]
     return sorted({str(p) for g in globs for p in (base.glob(g) if not Path(g).is_absolute() else [Path(g)])})
 
 
-def _bad_rule_tests(paths: list[str], globs: list[str], inventory: str) -> list[str]:
-    """Every rule-test problem, as ``file:line: what``, before any check runs; a glob matching nothing is one too."""
-    from .rules.cli import invalid_files
-
+def _bad_rule_tests(
+    paths: list[str], globs: list[str], inventory: str, key: str, invalid: Callable[[list[str]], list[str]]
+) -> list[str]:
+    """Every test-file problem, as ``file:line: what``, before any check runs; a glob matching nothing is one too."""
     base = Path(inventory).parent
     empty = [g for g in globs if not Path(g).is_absolute() and not any(base.glob(g))]
-    missing = (
-        [f"{inventory}: rules.tests: {g!r} matches no file (relative to {base})" for g in empty]
-        if paths or empty
-        else []
-    )
-    return missing + invalid_files(paths)
+    missing = [f"{inventory}: {key}: {g!r} matches no file (relative to {base})" for g in empty]
+    return missing + invalid(paths) if paths else missing
+
+
+def _invalid_rule_tests(paths: list[str]) -> list[str]:
+    from .rules.cli import invalid_files  # the rules engine, only when there are rule tests
+
+    return invalid_files(paths)
+
+
+def _invalid_am_tests(paths: list[str]) -> list[str]:
+    from .alertmanager.runner import invalid_files  # the Alertmanager engine, only when there are tests
+
+    return invalid_files(paths)
 
 
 def _inventory_check(args: argparse.Namespace, extra: list[str]) -> int:
@@ -135,6 +157,41 @@ def _inventory_check(args: argparse.Namespace, extra: list[str]) -> int:
     print(f"{args.inventory}: ok (environment: {inv.environment or 'none'}; {counts})")
     if args.list:
         print("\n".join(f"{k} {getattr(e, 'name', '?')}" for k, v in inv.sections().items() for e in v))
+    return 0
+
+
+def _attest(args: argparse.Namespace, extra: list[str]) -> int:
+    import datetime
+    import os
+
+    from .inventory.checklist import Attestation, attestations_path, record
+
+    path = args.inventory or os.environ.get("OPSVERIFY_INVENTORY")
+    if not path:
+        print("opsverify attest: which inventory? give -i FILE or set $OPSVERIFY_INVENTORY", file=sys.stderr)
+        return EXIT_USAGE
+    inv = load_inventory(path, args.env)
+    item = next((c for c in inv.checklist if c.name == args.name), None)
+    if item is None:
+        known = ", ".join(c.name for c in inv.checklist) or "none"
+        print(f"opsverify attest: {path} has no checklist item {args.name!r} (items: {known})", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        on = datetime.date.fromisoformat(args.on) if args.on else datetime.date.today()
+    except ValueError:
+        print(f"opsverify attest: --on {args.on!r}: expected a date like 2026-12-31", file=sys.stderr)
+        return EXIT_USAGE
+    if "://" not in args.evidence and not (Path(path).parent / args.evidence).exists():
+        print(
+            f"opsverify attest: evidence {args.evidence!r} is neither a URL nor a file beside the inventory",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    attestation = Attestation(name=item.name, by=args.by, date=on, evidence=args.evidence)
+    target = attestations_path(path)
+    record(target, attestation)
+    until = attestation.expires(item.valid_for).isoformat()
+    print(f"{target}: {item.name} attested by {args.by} on {on.isoformat()}, valid until {until}; commit this file")
     return 0
 
 
@@ -166,10 +223,8 @@ def _promql(args: argparse.Namespace, extra: list[str]) -> int:
 
 def _rules(args: argparse.Namespace, extra: list[str]) -> int:
     from .rules import cli as rules_cli
-    from .rules.session import LOOKBACK_MS, PROMETHEUS2_LOOKBACK_MS
 
-    lookback = PROMETHEUS2_LOOKBACK_MS if args.prometheus2_lookback else LOOKBACK_MS
-    return int(rules_cli.main(args.files, run=args.run, junit=args.junit, lookback_ms=lookback))
+    return rules_cli.handle(args)
 
 
 if __name__ == "__main__":  # pragma: no cover

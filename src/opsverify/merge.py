@@ -8,6 +8,7 @@ not an opsverify check failed, 5 when no check ran at all, else 0. A shard witho
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from html import escape
@@ -78,7 +79,7 @@ def _record(state: RunState, case: ET.Element) -> None:
 
 
 def _reason(failed: ET.Element) -> str:
-    message = failed.get("message") or ""
+    message = re.sub(r"^\[\w+\] ", "", failed.get("message") or "")  # "[critical] target: reason"
     lines = [line for line in (failed.text or "").splitlines() if line.strip()]
     return (message or (lines[0] if lines else "")).strip()
 

@@ -4,7 +4,10 @@ every check, and from them the summary and whether the run passes at ``--fail-on
 from __future__ import annotations
 
 import datetime
+import threading
+import time
 from collections import Counter
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,16 +18,59 @@ from .inventory.waivers import Waiver, find
 from .kinds import Context
 from .prefetch import Prefetcher
 from .severity import SEVERITIES, at_least
+from .sharedprobes import SharedProbes
 
 
 @dataclass
 class Outcome:
+    """One check's result, folded from its phase reports' user properties (so it works under pytest-xdist)."""
+
     nodeid: str
     severity: str
-    outcome: str = "passed"  # passed, failed, skipped
-    message: str = ""
+    outcome: str = "passed"  # passed, failed, waived, skipped
+    message: str = ""  # the one-line reason of a failure (or the waiver's text when waived)
     target: str = ""
     kind: str = ""
+    description: str = ""  # the inventory entry's `description:`
+    measured: list[str] = field(default_factory=list)  # the verdict lines: what the check measured, also when ok
+    phases: dict[str, float] = field(default_factory=dict)  # setup/call/teardown seconds
+    probe_seconds: float | None = None  # how long the probe itself ran (prefetched before the check)
+    waiver: str = ""  # `check:` of the waiver that applied (active, expired, or not matching the reason)
+    waiver_note: str = ""  # why a waiver did not apply (expired, reason did not match)
+    extra: dict[str, str] = field(default_factory=dict)  # other ``opsverify.*`` properties (attestations...)
+
+    @property
+    def check_id(self) -> str:
+        return self.nodeid.split("::")[-1]
+
+    @property
+    def duration(self) -> float:
+        """Seconds this check really cost: its probe's run time plus its call phase (the setup phase only waited
+        for the prefetched probe); without a probe, every phase."""
+        if self.probe_seconds is not None:
+            return self.probe_seconds + self.phases.get("call", 0.0)
+        return sum(self.phases.values())
+
+
+class TimedPrefetcher(Prefetcher):
+    """The prefetcher, also remembering how long each probe itself ran (the checks' real duration: with prefetching,
+    a check's own call phase takes ~0 s)."""
+
+    def __init__(self, workers: int = 64) -> None:
+        super().__init__(workers)
+        self.seconds: dict[Hashable, float] = {}
+        self._timing_lock = threading.Lock()
+
+    def submit(self, key: Hashable, fn: Callable[[], Any], budget: float = 3600.0) -> Any:
+        def timed() -> Any:
+            start = time.monotonic()
+            try:
+                return fn()
+            finally:
+                with self._timing_lock:
+                    self.seconds[key] = time.monotonic() - start
+
+        return super().submit(key, timed, budget)
 
 
 @dataclass
@@ -36,13 +82,15 @@ class RunState:
     failed_reports: int = 0  # failed phase reports of opsverify checks (pytest counts the same way)
     today: datetime.date = field(default_factory=datetime.date.today)
     used_waivers: dict[int, Waiver] = field(default_factory=dict)
-    _prefetcher: Prefetcher | None = None
+    shared: SharedProbes | None = None  # under pytest-xdist: probes claimed once per run, across workers
+    started: datetime.datetime = field(default_factory=lambda: datetime.datetime.now(datetime.UTC))
+    _prefetcher: TimedPrefetcher | None = None
     _context: Context | None = None
 
     def load(self, path: str, env: str | None, concurrency: int | None) -> None:
         self.inventory = load_inventory_once(path, env)
         self._context = Context(self.inventory)
-        self._prefetcher = Prefetcher(concurrency or self.inventory.defaults.concurrency)
+        self._prefetcher = TimedPrefetcher(concurrency or self.inventory.defaults.concurrency)
 
     def check_dirs(self) -> list[str]:
         """The inventory's ``checks:`` folders (relative to the inventory file): the user's own check modules."""
@@ -56,13 +104,15 @@ class RunState:
         return self._context
 
     @property
-    def prefetcher(self) -> Prefetcher:
+    def prefetcher(self) -> TimedPrefetcher:
         assert self._prefetcher is not None, "inventory not loaded"
         return self._prefetcher
 
-    def waiver_for(self, check_id: str) -> Waiver | None:
-        waiver = find(self.inventory.waivers, check_id) if self.inventory else None
-        if waiver is not None:
+    def waiver_for(self, check_id: str, reason: str = "") -> Waiver | None:
+        """The waiver for this check id whose ``reason_match`` (if any) matches the failure's reason; failing that,
+        one for this id whose reason does not match (the caller says so; the failure counts)."""
+        waiver = find(self.inventory.waivers, check_id, reason) if self.inventory else None
+        if waiver is not None and waiver.matches_reason(reason):
             self.used_waivers[id(waiver)] = waiver
         return waiver
 
@@ -74,7 +124,7 @@ class RunState:
         if severity is None:
             self.other_failures += int(bool(report.failed))
             return
-        if "waiver" in props and self.inventory is not None:
+        if "waiver" in props and "waiver_note" not in props and self.inventory is not None:
             for waiver in self.inventory.waivers:
                 if waiver.check == props["waiver"]:
                     self.used_waivers[id(waiver)] = waiver
@@ -82,6 +132,7 @@ class RunState:
             report.nodeid,
             Outcome(report.nodeid, severity, target=str(props.get("target", "")), kind=str(props.get("kind", ""))),
         )
+        self._fold_properties(outcome, report)
         if report.skipped and hasattr(report, "wasxfail"):
             outcome.outcome = "waived"
             outcome.message = str(report.wasxfail)
@@ -94,6 +145,26 @@ class RunState:
             outcome.message = str(reason)
         elif report.skipped and outcome.outcome not in ("failed", "waived"):
             outcome.outcome = "skipped"
+
+    def _fold_properties(self, outcome: Outcome, report: Any) -> None:
+        props = dict(report.user_properties)
+        outcome.description = str(props.get("description", outcome.description))
+        results = [str(v) for k, v in report.user_properties if k == "result"]
+        if results:
+            outcome.measured = results
+        probe = _float(props.get("probe_seconds"))
+        if probe is not None:
+            outcome.probe_seconds = probe
+        outcome.phases[str(report.when)] = float(getattr(report, "duration", 0.0) or 0.0)
+        outcome.waiver = str(props.get("waiver", outcome.waiver))
+        outcome.waiver_note = str(props.get("waiver_note", outcome.waiver_note))
+        for key, value in props.items():
+            if str(key).startswith("opsverify."):
+                outcome.extra[str(key).removeprefix("opsverify.")] = str(value)
+
+    def checks_ran(self) -> set[str]:
+        """The check ids (``test_up[db]``) that ran in this run."""
+        return {o.check_id for o in self.outcomes.values() if o.outcome != "skipped"}
 
     def only_failures_below_gate(self, testsfailed: int) -> bool:
         """True when every failure pytest counted is an opsverify check, and none is at or above --fail-on."""
@@ -137,12 +208,35 @@ class RunState:
                 lines.append(
                     f"opsverify: EXPIRED waiver {waiver.check!r} ({waiver.expires.isoformat()}): its failures count again"
                 )
-            elif id(waiver) not in self.used_waivers:
+            elif id(waiver) in self.used_waivers:
+                continue
+            elif self.reason_mismatches(waiver):
+                ids = ", ".join(self.reason_mismatches(waiver))
+                lines.append(
+                    f"opsverify: MISMATCHED waiver {waiver.check!r}: {ids} failed for another reason than its "
+                    f"reason_match {waiver.reason_match!r}, so it counts"
+                )
+            elif any(waiver.matches(c) for c in self.checks_ran()):
                 lines.append(
                     f"opsverify: UNUSED waiver {waiver.check!r}: no failing check matched it; remove it when done"
                 )
         return lines
 
+    def reason_mismatches(self, waiver: Waiver) -> list[str]:
+        """The failed checks this waiver's id matched but whose reason its ``reason_match`` did not."""
+        return [
+            o.check_id
+            for o in self.outcomes.values()
+            if o.outcome == "failed" and o.waiver == waiver.check and "does not apply" in o.waiver_note
+        ]
+
     def close(self) -> None:
         if self._prefetcher is not None:
             self._prefetcher.close()
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return None if value is None else float(value)
+    except ValueError:
+        return None

@@ -4,6 +4,9 @@ Models are plain dataclasses; field types drive validation: ``str``, ``int``, ``
 :class:`Duration` (seconds, written ``5s``/``1h30m``), ``list[T]``, ``dict[str, T]``, ``T | None``, unions tried in
 order, ``Literal[...]`` and nested dataclasses. A field's YAML key is its name unless ``metadata={"key": "..."}``.
 Unknown keys, wrong types, bad durations and missing fields raise :class:`~opsverify.errors.SourceError`.
+With ``ranges=True`` (the inventory) values are also checked by what their key names: durations are > 0, a
+``*percent*`` is 0-100, a ``port``/``ports`` is 1-65535, ``max_*``/``min_*``/``*_bytes`` counts are >= 0,
+``concurrency`` >= 1, so every new key of those kinds is checked without a line of its own.
 """
 
 from __future__ import annotations
@@ -39,9 +42,10 @@ def _model(cls: type[Any]) -> tuple[dict[str, Any], dict[str, dataclasses.Field[
 class Converter:
     """Converts one file's loaded YAML; ``error_type`` lets callers raise their own SourceError subclass."""
 
-    def __init__(self, filename: str, error_type: type[SourceError] = SourceError) -> None:
+    def __init__(self, filename: str, error_type: type[SourceError] = SourceError, *, ranges: bool = False) -> None:
         self.filename = filename
         self.error_type = error_type
+        self.ranges = ranges
 
     def fail(self, line: int, path: str, message: str) -> SourceError:
         where = f"{path}: " if path else ""
@@ -75,13 +79,23 @@ class Converter:
         for key, field in fields.items():
             sub = f"{path}.{key}" if path else key
             if key in value:
-                kwargs[field.name] = self.convert(value[key], hints[field.name], sub, _key_line(value, key, line))
+                key_line = _key_line(value, key, line)
+                kwargs[field.name] = self.convert(value[key], hints[field.name], sub, key_line)
+                if self.ranges:
+                    self._in_range(key, kwargs[field.name], sub, key_line)
             elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
                 raise self.fail(line, path, f"missing required key {key!r}")
         try:
             return cls(**kwargs)
         except ValueError as exc:  # __post_init__ cross-field validation
             raise self.fail(line, path, str(exc)) from None
+
+    def _in_range(self, key: str, value: Any, path: str, line: int) -> None:
+        """The range a key's name implies (``ranges=True``); lists are checked item by item."""
+        for item in value if isinstance(value, list) else [value]:
+            problem = _range_problem(key, item)
+            if problem:
+                raise self.fail(line, path, problem)
 
     def _union(self, value: Any, options: tuple[Any, ...], path: str, line: int) -> Any:
         if value is None and _NONE in options:
@@ -171,6 +185,22 @@ class Converter:
             except ValueError as exc:
                 raise self.fail(line, path, str(exc)) from None
         raise self.fail(line, path, f"expected a duration like 5s or 1h30m, got {_describe(value)}")
+
+
+def _range_problem(key: str, value: Any) -> str | None:
+    if isinstance(value, Duration) and value <= 0:
+        return f"must be a duration > 0, got {value:g}s"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if "percent" in key and not 0 <= value <= 100:
+        return f"{value:g} is not a percentage (0-100)"
+    if key in ("port", "ports") and not 1 <= value <= 65535:
+        return f"{value:g} is not a TCP port (1-65535)"
+    if key.startswith(("max_", "min_")) or key.endswith(("_bytes", "_days", "_length")):
+        return f"must be >= 0, got {value:g}" if value < 0 else None
+    if key in ("concurrency", "workers") and value < 1:
+        return f"must be >= 1, got {value:g}"
+    return None
 
 
 def _same_shape(value: Any, tp: Any) -> bool:

@@ -130,7 +130,9 @@ def resolve_inventory(args: RunArgs) -> str:
     return str(default_inventory("local"))
 
 
-def pytest_command(args: RunArgs, inventory: str, rule_tests: list[str]) -> list[str]:
+def pytest_command(
+    args: RunArgs, inventory: str, rule_tests: list[str], am_tests: list[str] | tuple[str, ...] = ()
+) -> list[str]:
     """The whole pytest command line: the built-in suite, the user's own checks, the rule tests, reports.
     Output capture is ``sys`` unless asked otherwise: checks do not write to file descriptors, and fd capture costs
     four dup2 calls per test."""
@@ -145,9 +147,10 @@ def pytest_command(args: RunArgs, inventory: str, rule_tests: list[str]) -> list
         *inv_dirs,
         *args.checks,
         *(x for p in rule_tests for x in ("--rule-tests", p)),
+        *(x for p in am_tests for x in ("--am-tests", p)),
         "-c",
         str(Path(__file__).parent / "plugin" / "suite.ini"),
-        f"--rootdir={base}",
+        f"--rootdir={_rootdir([base, *map(Path, [*own, *rule_tests, *am_tests])])}",
         "-o",
         f"cache_dir={report_dir / '.pytest_cache'}",
         "--inventory",
@@ -171,6 +174,13 @@ def pytest_command(args: RunArgs, inventory: str, rule_tests: list[str]) -> list
         *([] if any(a.startswith(("--capture", "-s")) for a in args.pytest_args) else ["--capture=sys"]),
         *args.pytest_args,
     ]
+
+
+def _rootdir(paths: list[Path]) -> Path:
+    """The folder you run from, when the inventory and the test files it lists are in it: then test ids print as
+    they are (the built-in suite's as ``test_http.py::test_http_status[api]``, yours as ``ops/test_mine.py::...``);
+    else the folder they all share, so that every file has an id and every path pytest prints leads to it."""
+    return Path(os.path.commonpath([Path.cwd().resolve(), *(p.resolve() for p in paths)]))
 
 
 def _html(args: RunArgs) -> Path:

@@ -54,6 +54,9 @@ class Result:
     timed_out: bool = False
 
 
+SLACK = 1.0  # seconds a local client may take past the command's own limit before it is killed
+
+
 class Connection:
     """A testinfra Host plus the bounded ``run`` every probe uses."""
 
@@ -65,8 +68,10 @@ class Connection:
             self.host: Any = testinfra.get_host(access.spec, **_backend_options(access, self.timeout))
         except (RuntimeError, ValueError) as exc:
             raise HostUnavailable(f"{access.spec}: cannot use this host spec ({shorten(str(exc), 100)})") from None
-        # the safety net under the remote `timeout`: the local ssh / docker client itself is killed after this
-        self.host.backend.run_local = _bounded_run_local(self.host.backend, 2 * self.timeout + 5, access.spec)
+        # the safety net under the remote `timeout`: the local ssh / docker client itself is killed after this.
+        # ssh may spend one timeout connecting before the command's own; docker exec and local start at once.
+        limit = (2 if self.scheme == "ssh" else 1) * self.timeout + SLACK
+        self.host.backend.run_local = _bounded_run_local(self.host.backend, limit, access.spec)
 
     def run(self, command: str) -> Result:
         """Run ``command`` with sh on the host; a connection problem raises HostUnavailable."""

@@ -12,7 +12,7 @@ import httpx
 
 from ..masking import MASKER
 from ..verdict import shorten
-from .http import describe_error, read_capped
+from .http import Deadline, describe_error, read_capped
 
 MAX_ANSWER = 64 * 1048576  # a big Prometheus /api/v1/series answer fits; a runaway one does not
 
@@ -63,14 +63,15 @@ class JsonApi:
     def call(self, method: str, path: str, params: Any = None, body: Any = None, auth: Any = None) -> Answer:
         """One exchange, bounded in time as a whole (not only between reads) and in size."""
         started = time.monotonic()
+        deadline = Deadline(self.timeout)
         try:
-            kwargs: dict[str, Any] = {"params": params, "json": body}
+            kwargs: dict[str, Any] = {"params": params, "json": body, "extensions": {"trace": deadline.trace}}
             if auth is not None:
                 kwargs["auth"] = auth
-            with self._client.stream(method, path, **kwargs) as response:
+            with deadline, self._client.stream(method, path, **kwargs) as response:
                 content, truncated = read_capped(response, MAX_ANSWER, started + self.timeout)
         except httpx.HTTPError as exc:
-            return Answer(error=describe_error(exc, self.timeout))
+            return Answer(error=describe_error(exc, self.timeout, overran=deadline.fired))
         if truncated:
             return Answer(response.status_code, error=f"answer larger than {MAX_ANSWER // 1048576} MiB, not parsed")
         if not content:

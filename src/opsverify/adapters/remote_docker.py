@@ -3,8 +3,8 @@
 Why the CLI and not the API tunnelled through ssh: the CLI needs nothing new on either side (no paramiko, no socket
 forwarding, no ``docker system dial-stdio``), it rides the session every other probe of the host already uses, so a
 dead host still costs one timeout, and its output is the API's own JSON (``docker inspect``) or a fixed ``--format``.
-Only read-only subcommands are sent: ``inspect``, ``ps``, ``logs``, ``stats --no-stream`` and ``exec`` of the
-commands the inventory lists. Errors become the same :class:`~.docker.NotFound` / :class:`~.docker.DockerUnavailable`
+Only read-only subcommands are sent: ``inspect``, ``ps``, ``logs``, ``stats --no-stream``, ``volume inspect``,
+``system df -v`` and ``exec`` of the commands the inventory lists. Errors become the same :class:`~.docker.NotFound` / :class:`~.docker.DockerUnavailable`
 as locally, naming the host.
 """
 
@@ -85,6 +85,21 @@ class RemoteDocker:
         except ValueError:
             raise DockerUnavailable(f"{what}: unreadable memory use {shorten(out, 40)!r} on {self.host}") from None
 
+    def volume(self, name: str, what: str) -> None:
+        """NotFound unless volume ``name`` exists."""
+        self._ok(self.runner.run(f"docker volume inspect --format '{{{{.Name}}}}' {shlex.quote(name)}"), what)
+
+    def volume_sizes(self, what: str) -> dict[str, int]:
+        """name -> bytes, as ``docker system df -v`` counts them (-1 when the engine does not know)."""
+        out = self._ok(self.runner.run("docker system df -v --format '{{json .Volumes}}'"), what)
+        sizes = {}
+        for volume in json.loads(out or "[]") or []:
+            try:
+                sizes[str(volume.get("Name"))] = parse_size(str(volume.get("Size", "")))
+            except ValueError:
+                sizes[str(volume.get("Name"))] = -1
+        return sizes
+
     def _ok(self, result: Result, what: str) -> str:
         if result.rc != 0 or result.timed_out:
             self._raise(result, what)
@@ -96,7 +111,7 @@ class RemoteDocker:
             raise DockerUnavailable(f"{what}: Docker engine on {self.host} did not answer in time")
         if result.rc == 127 and "docker" in said and "not found" in said:
             raise DockerUnavailable(f"{what}: the docker CLI is not installed on {self.host}")
-        if "No such container" in said or "No such object" in said:
+        if "No such container" in said or "No such object" in said or "no such volume" in said.lower():
             raise NotFound(f"{what}: not found")
         if "Cannot connect to the Docker daemon" in said or "permission denied" in said.lower():
             why = "permission denied" if "permission denied" in said.lower() else "is the engine running?"

@@ -4,8 +4,9 @@ a test alert really arrives."""
 import pytest
 
 from opsverify.inventory.alertmanager import AlertmanagerEntry
-from opsverify.probes import alertmanager, alertmanager_testalert, prometheus_promtool
+from opsverify.probes import alertmanager, alertmanager_coverage, alertmanager_testalert, prometheus_promtool
 from opsverify.probes.alertmanager import AlertmanagerFacts
+from opsverify.probes.alertmanager_coverage import CoverageFacts
 from opsverify.probes.alertmanager_testalert import RoundTripFacts
 from opsverify.probes.prometheus_promtool import ValidationFacts
 from opsverify.verdict import expect
@@ -37,3 +38,8 @@ def test_alertmanager_test_alert_round_trip(target: AlertmanagerEntry, facts: Ro
 @pytest.mark.opsverify("alertmanager", probe="files", severity="critical", where=lambda t: t.config_file is not None)
 def test_alertmanager_config_valid(target: AlertmanagerEntry, facts: ValidationFacts) -> None:
     expect(prometheus_promtool.files_valid(target, facts))
+
+
+@pytest.mark.opsverify("alertmanager", probe="coverage", severity="warning", where=lambda t: t.coverage is not None)
+def test_alertmanager_oncall_coverage(target: AlertmanagerEntry, facts: CoverageFacts) -> None:
+    expect(alertmanager_coverage.oncall_covered(target, facts))

@@ -29,3 +29,8 @@ def test_backup_checksum(target: BackupEntry, facts: BackupFacts) -> None:
 @pytest.mark.opsverify("backups", severity="warning", where=lambda t: t.min_count > 1 or t.retention is not None)
 def test_backup_retention(target: BackupEntry, facts: BackupFacts) -> None:
     expect(backups.retention(target, facts))
+
+
+@pytest.mark.opsverify("backups", severity="critical", where=lambda t: bool(t.contains))
+def test_backup_contains(target: BackupEntry, facts: BackupFacts) -> None:
+    expect(backups.archive_contains(target, facts))

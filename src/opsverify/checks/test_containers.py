@@ -43,7 +43,7 @@ def test_compose_services_running(target: ComposeEntry, facts: ComposeFacts) -> 
     expect(compose.services_running(target, facts))
 
 
-# --- in depth (issue 5): opt-in per container entry ---
+# --- in depth: opt-in per container entry ---
 
 
 @pytest.mark.opsverify("containers", severity="warning", where=lambda t: t.memory_limit)
@@ -71,3 +71,8 @@ def test_container_exec(target: ContainerEntry, facts: DepthFacts) -> None:
 @pytest.mark.opsverify("containers", probe="depth", severity="critical", where=lambda t: t.reaches)
 def test_container_reaches(target: ContainerEntry, facts: DepthFacts) -> None:
     expect(containers_depth.reaches(target, facts))
+
+
+@pytest.mark.opsverify("containers", probe="depth", severity="critical", where=lambda t: bool(t.volumes))
+def test_container_volumes(target: ContainerEntry, facts: DepthFacts) -> None:
+    expect(containers_depth.volumes(target, facts))

@@ -13,3 +13,8 @@ pytestmark = [pytest.mark.readiness]
 @pytest.mark.opsverify("logs", severity="warning")
 def test_no_error_storm(target: LogEntry, facts: LogFacts) -> None:
     expect(logs.error_rate(target, facts))
+
+
+@pytest.mark.opsverify("logs", severity="warning", where=lambda t: t.must_match is not None)
+def test_log_required_line(target: LogEntry, facts: LogFacts) -> None:
+    expect(logs.required_line(target, facts))

@@ -4,10 +4,18 @@ retention and TSDB size as planned, the last reload worked, config and rule file
 import pytest
 
 from opsverify.inventory.prometheus import PrometheusEntry
-from opsverify.probes import prometheus, prometheus_deadalerts, prometheus_promtool
+from opsverify.probes import (
+    prometheus,
+    prometheus_deadalerts,
+    prometheus_lint,
+    prometheus_promtool,
+    prometheus_queries,
+)
 from opsverify.probes.prometheus import PrometheusFacts
 from opsverify.probes.prometheus_deadalerts import DeadAlertFacts
+from opsverify.probes.prometheus_lint import LintFacts
 from opsverify.probes.prometheus_promtool import ValidationFacts
+from opsverify.probes.prometheus_queries import QueryFacts
 from opsverify.verdict import expect
 
 pytestmark = [pytest.mark.readiness, pytest.mark.alerts]
@@ -69,3 +77,23 @@ def test_prometheus_files_valid(target: PrometheusEntry, facts: ValidationFacts)
 @pytest.mark.opsverify("prometheus", probe="dead_alerts", severity="warning", where=lambda t: t.dead_alerts)
 def test_prometheus_no_dead_alerts(target: PrometheusEntry, facts: DeadAlertFacts) -> None:
     expect(prometheus_deadalerts.no_dead_alerts(target, facts))
+
+
+@pytest.mark.opsverify("prometheus", probe="queries", severity="critical", where=lambda t: bool(t.queries))
+def test_prometheus_queries(target: PrometheusEntry, facts: QueryFacts) -> None:
+    expect(prometheus_queries.queries_hold(target, facts))
+
+
+@pytest.mark.opsverify("prometheus", severity="critical", where=lambda t: bool(t.alerts))
+def test_prometheus_alert_rules_loaded(target: PrometheusEntry, facts: PrometheusFacts) -> None:
+    expect(prometheus_queries.alert_rules_loaded(target, facts))
+
+
+@pytest.mark.opsverify("prometheus", severity="warning", where=lambda t: t.scrape_interval is not None)
+def test_prometheus_scrape_interval(target: PrometheusEntry, facts: PrometheusFacts) -> None:
+    expect(prometheus_queries.scrape_interval(target, facts))
+
+
+@pytest.mark.opsverify("prometheus", probe="lint", severity="warning", where=lambda t: t.lint)
+def test_prometheus_rules_lint(target: PrometheusEntry, facts: LintFacts) -> None:
+    expect(prometheus_lint.rules_lint_clean(target, facts))

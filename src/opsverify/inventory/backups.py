@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..schema import Duration
 from .common import Common
@@ -24,7 +24,10 @@ class BackupEntry(Common):
     min_size: str = "1"  # bytes or 10K, 5MiB
     min_count: int = 1
     retention: Duration | None = None  # no backup may be older than this (old ones must be pruned)
-    verify_archive: bool = True  # tar/tar.gz/tgz/zip must list; .gpg must be OpenPGP data
+    verify_archive: bool = True  # tar/tar.gz/tgz/zip must list; .gpg must be OpenPGP data (and list, with gpg_home)
+    gpg_home: str | None = None  # a GnuPG home on the host holding the key: .gpg backups are decrypted and listed
+    gpg_passphrase_file: str | None = None  # the key's passphrase, read by gpg from this file on the host
+    contains: list[str] = field(default_factory=list)  # paths the newest archive must hold: data/ (a folder), .env
     checksum: bool = False  # the newest has <file>.sha256 (or an entry in SHA256SUMS) that matches
     timeout: Duration | None = None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .common import Common
+from .common import Common, Eventually
 
 
 @dataclass(kw_only=True)
@@ -21,6 +21,7 @@ class ComposeEntry(Common):
     exclude: list[str] = field(default_factory=list)
     max_restarts: int = 3
     allow_oom: bool = False
+    eventually: Eventually | None = None  # post-deploy: wait for every service (and container) to be up
 
     @property
     def name(self) -> str:

@@ -1,4 +1,4 @@
-"""Hosts, reached through pytest-testinfra backends, and what to check on them (issue 5).
+"""Hosts, reached through pytest-testinfra backends, and what to check on them.
 
 ```yaml
 hosts:
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..schema import Duration
-from .common import Common, check_regex
+from .common import Common, Eventually, check_regex
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGTP]?)(i?)B?\s*$", re.IGNORECASE)
 
@@ -142,6 +142,7 @@ class HostEntry(Common):
     cron: list[CronCheck] = field(default_factory=list)
     processes: list[str] = field(default_factory=list)  # process names (as `ps -o comm`) that must run
     commands: list[CommandCheck] = field(default_factory=list)
+    eventually: Eventually | None = None  # post-deploy: wait for the ports to listen and the processes to run
 
     def __post_init__(self) -> None:
         if "://" not in self.spec:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from ..schema import Duration
-from .common import Common, check_regex
+from .common import Common, Eventually, check_regex, check_url_port
 
 
 @dataclass(kw_only=True)
@@ -34,18 +34,6 @@ class HttpExpect:
 
 
 @dataclass(kw_only=True)
-class Eventually:
-    """Poll until every expectation passes or ``within`` has passed (post-deploy runs)."""
-
-    within: Duration
-    interval: Duration = Duration(2.0)
-
-    def __post_init__(self) -> None:
-        if self.interval <= 0 or self.within < self.interval:
-            raise ValueError("eventually: need interval > 0 and within >= interval")
-
-
-@dataclass(kw_only=True)
 class HttpEntry(Common):
     """An HTTP endpoint: status, JSON fields, body, headers, redirects, TLS expiry, metrics, response time."""
 
@@ -59,6 +47,8 @@ class HttpEntry(Common):
     eventually: Eventually | None = None
     expect: HttpExpect = field(default_factory=HttpExpect)
     allow_write: bool = False  # checks only read: POST/PUT/PATCH/DELETE need this explicit opt-in
+    read_only: bool = False  # a POST that only reads (a query API, e.g. Loki's or Elasticsearch's _search)
+    body: str | None = None  # request body, sent as written (set Content-Type in headers)
 
     def __post_init__(self) -> None:
         if not self.url.startswith(("http://", "https://")):
@@ -67,9 +57,15 @@ class HttpEntry(Common):
             httpx.URL(self.url).port  # noqa: B018 - validates host and port now, not at check time
         except (httpx.InvalidURL, ValueError) as exc:
             raise ValueError(f"bad url {self.url!r}: {exc}") from None
+        check_url_port(self.url)
         self.method = self.method.upper()
-        if self.method not in ("GET", "HEAD", "OPTIONS") and not self.allow_write:
-            raise ValueError(f"method {self.method} can change the target: checks only read unless allow_write: true")
+        if self.read_only and self.method != "POST":
+            raise ValueError(f"read_only: true is for POST query APIs; {self.method} needs allow_write: true")
+        if self.method not in ("GET", "HEAD", "OPTIONS") and not (self.allow_write or self.read_only):
+            raise ValueError(
+                f"method {self.method} can change the target: checks only read unless allow_write: true "
+                "(or read_only: true for a POST that only queries)"
+            )
         if self.expect.redirect is not None and self.follow_redirects:
             raise ValueError("expect.redirect checks the redirect itself: it needs follow_redirects: false")
         if self.expect.cert_days is not None and not self.url.startswith("https://"):

@@ -10,10 +10,14 @@ from typing import Any
 from ..errors import InventoryError, SourceError
 from ..masking import MASKER, looks_secret, register_url
 from ..schema import Converter
-from ..yamlsrc import line_of, load
+from ..yamlsrc import Limits, line_of, load
 from .fleet import expand as expand_fleet
 from .interpolate import interpolate
 from .model import Inventory
+
+# An inventory is read whole before any check runs: bounded so a hostile or runaway file ends within seconds
+# (`opsverify inventory check` stays under 5 s at these bounds on a loaded 2-core machine).
+LIMITS = Limits(max_bytes=1024 * 1024, max_depth=64, max_values=50_000)
 
 _LOADED: dict[tuple[str, str | None, int, int], Inventory] = {}
 
@@ -34,11 +38,11 @@ def load_inventory(path: str | Path, env: str | None = None, environ: Mapping[st
     filename = str(path)
     environ = os.environ if environ is None else environ
     try:
-        raw = load(path)
+        raw = load(path, limits=LIMITS)
     except SourceError as exc:
         raise InventoryError(exc.file, exc.line, exc.message) from None
     if raw is None:
-        raise InventoryError(filename, 0, "the inventory is empty")
+        raise InventoryError(filename, 1, "the inventory is empty (no sections, only comments or blank lines)")
     if not isinstance(raw, dict):
         raise InventoryError(
             filename, line_of(raw, 1), "the inventory must be a mapping of sections (containers, http, ...)"
@@ -55,9 +59,40 @@ def load_inventory(path: str | Path, env: str | None = None, environ: Mapping[st
     _register_secrets(data)
     data["__environment__"] = env_name
     data["__source__"] = filename
-    inventory = Converter(filename, InventoryError).dataclass(data, Inventory, "", line_of(data, 1))
+    inventory = Converter(filename, InventoryError, ranges=True).dataclass(data, Inventory, "", line_of(data, 1))
     _unique_names(data, inventory, filename)
+    _references(data, inventory, filename)
     return inventory
+
+
+def _references(data: Any, inventory: Inventory, filename: str) -> None:
+    """An entry's ``environments`` must be defined under ``environments:``, and its ``host`` (unless a spec like
+    ``ssh://...``) must be a ``hosts:`` entry: a typo would otherwise silently skip or misplace a check."""
+    hosts = {h.name for h in inventory.hosts}
+    for section, entries in inventory.sections().items():
+        raw = data.get(section) or []
+        for index, entry in enumerate(entries):
+            item = raw[index] if isinstance(raw, list) and index < len(raw) else {}
+            where = f"{section}[{index}]"
+            for env in getattr(entry, "environments", None) or []:
+                if env not in inventory.environments:
+                    known = ", ".join(sorted(inventory.environments)) or "none defined"
+                    line = _line(item, "environments")
+                    raise InventoryError(
+                        filename, line, f"{where}.environments: {env!r} is not under environments: (known: {known})"
+                    )
+            host = getattr(entry, "host", None)
+            if isinstance(host, str) and "://" not in host and host not in hosts:
+                known = ", ".join(sorted(hosts)) or "none"
+                raise InventoryError(
+                    filename,
+                    _line(item, "host"),
+                    f"{where}.host: {host!r} is not under hosts: (known: {known}) nor a spec like ssh://user@host",
+                )
+
+
+def _line(item: Any, key: str) -> int:
+    return int(item.line_of(key)) if hasattr(item, "line_of") else line_of(item)
 
 
 def _unique_names(data: Any, inventory: Inventory, filename: str) -> None:
@@ -89,11 +124,8 @@ def _variables(
     if env_name is not None:
         if env_name not in envs:
             known = ", ".join(sorted(envs)) or "none defined"
-            raise InventoryError(
-                filename,
-                raw.line_of("environments") if envs else 0,
-                f"unknown environment {env_name!r} (known: {known})",
-            )
+            where = "environments" if envs or "default_environment" not in raw else "default_environment"
+            raise InventoryError(filename, raw.line_of(where), f"unknown environment {env_name!r} (known: {known})")
         env_vars = (envs[env_name] or {}).get("vars") or {} if isinstance(envs[env_name], dict) else {}
         if not isinstance(env_vars, dict):
             line = envs[env_name].line_of("vars") if hasattr(envs[env_name], "line_of") else 0

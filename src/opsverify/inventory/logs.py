@@ -20,6 +20,7 @@ class LogEntry(Common):
     host: str | None = None  # a hosts entry (or spec): the file, or the container, is there
     pattern: str = DEFAULT_ERROR_PATTERN
     ignore: str | None = None  # lines matching this are not counted
+    must_match: str | None = None  # at least one line in the window must match (e.g. "polling started")
     since: Duration = Duration(86400.0)
     max_matches: int = 0
     show: int = 5  # how many of the last matching lines the failure shows
@@ -29,7 +30,7 @@ class LogEntry(Common):
     def __post_init__(self) -> None:
         if (self.container is None) == (self.path is None):
             raise ValueError("give exactly one of container (its docker logs) or path (a log file)")
-        for pattern in (self.pattern, self.ignore):
+        for pattern in (self.pattern, self.ignore, self.must_match):
             if pattern is not None:
                 check_regex(pattern)
         if self.max_matches < 0 or self.show < 0:

@@ -9,12 +9,14 @@ from typing import Any
 from ..schema import Duration
 from .alertmanager import AlertmanagerEntry
 from .backups import BackupEntry
+from .checklist import ChecklistEntry
 from .compose import ComposeEntry
 from .containers import ContainerEntry
 from .grafana import GrafanaEntry
 from .hosts import HostEntry
 from .http import HttpEntry
 from .logs import LogEntry
+from .notify import NotifyConfig
 from .prometheus import PrometheusEntry
 from .secrets import SecretsEntry
 from .waivers import Waiver
@@ -68,8 +70,11 @@ class Inventory:
     prometheus: list[PrometheusEntry] = section()
     alertmanager: list[AlertmanagerEntry] = section()
     grafana: list[GrafanaEntry] = section()
+    checklist: list[ChecklistEntry] = section()  # manual items, attested by people (opsverify attest)
     rules: RulesSection = field(default_factory=RulesSection)
     waivers: list[Waiver] = field(default_factory=list)
+    notify: NotifyConfig | None = None  # send the run's digest to Telegram / a webhook (opt-in)
+    depends_on: dict[str, list[str]] = field(default_factory=dict)  # entry name -> entries it needs (root causes)
     checks: list[str] = field(default_factory=list)  # folders of your own check modules, relative to this file
     # Set by the loader, not read from YAML:
     source: str = field(default="", metadata={"key": "__source__"})

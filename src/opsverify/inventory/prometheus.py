@@ -2,10 +2,38 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..schema import Duration
+from .common import Eventually
 from .server import Server
+
+_EXPECT = re.compile(r"^\s*(==|!=|>=|<=|>|<)\s*([-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+|Inf|NaN))\s*$")
+
+
+@dataclass(kw_only=True)
+class PromQuery:
+    """A live PromQL assertion: ``expr`` evaluated now must satisfy ``expect`` (``"== 1"``, ``"< 0.05"``)."""
+
+    expr: str
+    expect: str
+    for_each_series: bool = False  # every series returned must satisfy it (else: exactly one value must)
+
+    def __post_init__(self) -> None:
+        if not _EXPECT.match(self.expect):
+            raise ValueError(f"expect: {self.expect!r} must be a comparison with a number, e.g. '== 1' or '< 0.05'")
+        import promql_parser
+
+        try:
+            promql_parser.parse(self.expr)
+        except Exception as exc:  # promql_parser raises an untyped error
+            raise ValueError(f"bad PromQL {self.expr!r}: {exc}") from None
+
+    def comparison(self) -> tuple[str, float]:
+        match = _EXPECT.match(self.expect)
+        assert match is not None  # checked at load
+        return match.group(1), float(match.group(2))
 
 
 @dataclass(kw_only=True)
@@ -23,7 +51,12 @@ class PrometheusEntry(Server):
     config_file: str | None = None  # checked with `promtool check config`
     rule_files: list[str] = field(default_factory=list)  # checked with `promtool check rules`, and for dead alerts
     dead_alerts: bool = True  # every selector of every alerting rule must match a series
+    lint: bool = False  # `opsverify rules lint` on the rule files, as a check (warning and error findings fail it)
     dead_alert_window: Duration = Duration(3600.0)  # how far back a series counts as existing
+    eventually: Eventually | None = None  # post-deploy: wait for healthy, ready, targets up, queries holding
+    queries: list[PromQuery] = field(default_factory=list)  # live PromQL assertions
+    alerts: list[str] = field(default_factory=list)  # alerting rules that must be loaded, by name
+    scrape_interval: Duration | None = None  # the global scrape_interval must be this
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..schema import Duration
-from .common import Common
+from .common import Common, check_url_port
 
 
 @dataclass(kw_only=True)
@@ -21,4 +21,5 @@ class Server(Common):
     def __post_init__(self) -> None:
         if not self.url.startswith(("http://", "https://")):
             raise ValueError(f"url must start with http:// or https://, got {self.url!r}")
+        check_url_port(self.url)
         self.url = self.url.rstrip("/")

@@ -14,17 +14,12 @@ import pytest
 from ..errors import InventoryError
 from ..paths import checks_dir
 from ..run import RunState
-from . import options
+from . import options, xdist
 from .hosts import InventoryHosts
 from .items import Checks
 from .outcomes import Outcomes
 
 STATE = pytest.StashKey[RunState]()
-XDIST_REFUSED = (
-    "opsverify does not run under pytest-xdist (-n/--dist): its probes already run concurrently in one process "
-    "(N slow targets cost one timeout), and xdist workers would each repeat every probe; drop -n (see the README, "
-    '"Concurrency")'
-)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -35,8 +30,6 @@ def pytest_configure(config: pytest.Config) -> None:
     path = options.inventory_path(config)
     if path is None:
         return
-    if config.getoption("numprocesses", None) or config.getoption("dist", "no") != "no":
-        raise pytest.UsageError(XDIST_REFUSED)
     options.register_markers(config)
     state = RunState(fail_on=options.fail_on(config))
     try:
@@ -44,6 +37,7 @@ def pytest_configure(config: pytest.Config) -> None:
     except InventoryError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[STATE] = state
+    xdist.wire(config, state)
     _add_check_paths(config, state)
     from .report import ReportHooks
 

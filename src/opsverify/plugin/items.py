@@ -13,9 +13,17 @@ from .. import registry, shard
 from ..kinds import Kind
 from ..prefetch import ProbeTimeout
 from ..run import RunState
+from ..sharedprobes import Unshareable
 from ..verdict import CheckFailure, Verdict
 
 SEVERITY = pytest.StashKey[str]()
+
+
+class ProbeDidNotFinish:
+    """What ``facts`` holds when the probe ran past its budget: the check fails with this verdict."""
+
+    def __init__(self, verdict: Verdict) -> None:
+        self.verdict = verdict
 
 
 class Checks:
@@ -46,12 +54,27 @@ class Checks:
         """What the probe for this item's target gathered (prefetched concurrently at the end of collection)."""
         kind, probe = self._kind(request.node)
         key, gather, budget = self._job(kind, probe, target)
+        shared = self.state.shared
         try:
+            if shared is not None and not shared.owns(key):
+                if shared.claim(key):
+                    gather = shared.wrap(key, gather)
+                else:
+                    try:
+                        return shared.wait(key, budget)  # another worker of this xdist run probes it
+                    except Unshareable:
+                        pass
             return self.state.prefetcher.get(key, gather, budget)
-        except ProbeTimeout as exc:
-            raise CheckFailure(
+        except ProbeTimeout as exc:  # the check fails (in its call phase, so it counts as failed, not as an error)
+            return ProbeDidNotFinish(
                 Verdict.failed(str(target.name), f"{exc} (a target that hangs or trickles its answer)")
-            ) from None
+            )
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> None:
+        facts = pyfuncitem.funcargs.get("facts")
+        if isinstance(facts, ProbeDidNotFinish):
+            raise CheckFailure(facts.verdict)
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         _deselect_empty_sections(config, items)
@@ -76,7 +99,13 @@ class Checks:
             if target is None or "facts" not in getattr(item, "fixturenames", ()):
                 continue
             kind, probe = self._kind(item)
-            self.state.prefetcher.submit(*self._job(kind, probe, target))
+            key, gather, budget = self._job(kind, probe, target)
+            shared = self.state.shared
+            if shared is not None:  # under xdist: only the worker that claims a probe runs it
+                if shared.owns(key) or not shared.claim(key):
+                    continue
+                gather = shared.wrap(key, gather)
+            self.state.prefetcher.submit(key, gather, budget)
 
     def _kind(self, item: pytest.Item) -> tuple[Kind[Any], str | None]:
         marker = item.get_closest_marker("opsverify")

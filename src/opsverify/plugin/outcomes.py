@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from .. import masking
+from .. import masking, registry
 from ..run import RunState
 from ..verdict import CheckFailure, shorten, start_recording, stop_recording
 from .items import SEVERITY, target_of
@@ -46,22 +46,52 @@ class Outcomes:
             report.user_properties = [(k, masking.mask(str(v))) for k, v in report.user_properties]
         if isinstance(report.longrepr, CheckRepr):  # the one-line reason travels with the report (pytest-xdist)
             report.user_properties.append(("reason", report.longrepr.reprcrash.message))
+        if ours:
+            report.user_properties.extend(self._report_properties(item))
         if item.stash.get(SEVERITY, None) is not None and report.failed:
             self._apply_waiver(item.name, report)
         return report
 
+    def _report_properties(self, item: pytest.Item) -> list[tuple[str, str]]:
+        """For the readiness reports: the entry's description, and how long its probe itself ran."""
+        props: list[tuple[str, str]] = []
+        target = target_of(item)
+        description = getattr(target, "description", "") if target is not None else ""
+        if description:
+            props.append(("description", masking.mask(str(description))))
+        marker = item.get_closest_marker("opsverify")
+        if target is not None and marker is not None and "facts" in getattr(item, "fixturenames", ()):
+            try:
+                key = registry.kind(marker.args[0]).key(target, marker.kwargs.get("probe"))
+            except ValueError:
+                return props
+            seconds = self.state.prefetcher.seconds.get(key)
+            if seconds is not None:
+                props.append(("probe_seconds", f"{seconds:.4f}"))
+        return props
+
     def _apply_waiver(self, check_id: str, report: Any) -> None:
-        """An active waiver turns the failure into a visible "waived" (xfail); an expired one only adds a note."""
-        waiver = self.state.waiver_for(check_id)
+        """An active waiver whose ``reason_match`` matches the failure's reason turns it into a visible "waived"
+        (xfail); an expired one, or one whose reason does not match, only adds a note: the failure counts."""
+        crash = getattr(report.longrepr, "reprcrash", None)
+        reason = str(crash.message) if crash is not None else str(report.longrepr or "").strip().split("\n")[-1]
+        waiver = self.state.waiver_for(check_id, reason)
         if waiver is None:
             return
         report.user_properties.append(("waiver", waiver.check))
-        if waiver.active(self.state.today):
+        if not waiver.matches_reason(reason):
+            note = (
+                f"waiver {waiver.check!r} does not apply: this failure's reason does not match its reason_match "
+                f"{waiver.reason_match!r}, so it counts"
+            )
+        elif waiver.active(self.state.today):
             report.outcome = "skipped"
             report.wasxfail = f"waived: {waiver.describe()}"
+            return
         else:
-            note = f"    waiver expired on {waiver.expires.isoformat()}, so this failure counts: {waiver.reason}"
-            report.longrepr = CheckRepr(str(report.fspath), f"{report.longrepr}\n{note}")
+            note = f"waiver expired on {waiver.expires.isoformat()}, so this failure counts: {waiver.reason}"
+        report.user_properties.append(("waiver_note", masking.mask(note)))
+        report.longrepr = CheckRepr(str(report.fspath), f"{report.longrepr}\n    {masking.mask(note)}")
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.state.record(report)

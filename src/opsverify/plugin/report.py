@@ -1,16 +1,20 @@
-"""pytest-html and metadata hooks (registered only when opsverify is active): severity and target columns, the inventory and environment, a grouped summary.
-
-JUnit needs no hook: the plugin puts ``target``, ``severity`` and ``kind`` into each item's user_properties, which
-pytest's junitxml writes as ``<property>`` elements of each ``<testcase>``.
+"""Report hooks (registered only when opsverify is active): pytest-html (severity and target columns, the inventory
+and environment, a grouped summary), and at the end of the run the readiness reports of :mod:`opsverify.report`
+(readiness.html, results.json, summary.md, results.prom, the history, notifications) in the report directory: the
+folder of ``--html`` (else of ``--junitxml``, else ``./reports``). The JUnit file pytest wrote is rewritten for CI
+(:mod:`opsverify.report.junit`).
 """
 
 from __future__ import annotations
 
+import sys
 from html import escape
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from .. import masking
 from ..masking import mask, redact_userinfo
 from ..run import RunState
 from ..severity import SEVERITIES
@@ -21,8 +25,51 @@ _COLOURS = {"critical": "#c0392b", "warning": "#d68910", "info": "#2e86c1"}
 class ReportHooks:
     def __init__(self, state: RunState) -> None:
         self.state = state
+        self.written: Any = None  # opsverify.report.writer.Written, once the reports are written
 
-    def pytest_collection_finish(self, session: pytest.Session) -> None:
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        """Write the readiness reports once per run: not on pytest-xdist workers (the controller has every result)."""
+        config = session.config
+        if hasattr(config, "workerinput") or not self.state.outcomes:
+            return
+        from ..report.writer import write_all
+
+        html = _option_path(config, "htmlpath")
+        try:
+            self.written = write_all(self.state, report_dir(config), html)
+        except Exception as exc:  # a report bug must not hide the run's result; say it loudly
+            print(
+                f"opsverify: ERROR: writing the readiness reports failed: {type(exc).__name__}: {mask(str(exc))}",
+                file=sys.stderr,
+            )
+
+    @pytest.hookimpl(trylast=True)  # after the verdict line
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.written is not None:
+            for line in self.written.lines:
+                terminalreporter.write_line(f"opsverify: {mask(line)}")
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        """Rewrite the JUnit file pytest wrote (in its sessionfinish) for CI: Jenkins schema, severities, durations."""
+        xml = _option_path(config, "xmlpath")
+        if self.written is None or xml is None or not xml.is_file():
+            return
+        from ..report.junit import rewrite
+
+        try:
+            text = rewrite(
+                xml.read_text(encoding="utf-8"), self.written.run.checks, self.state.fail_on, config.option.junitprefix
+            )
+        except Exception as exc:  # pytest's file is left as it was; the run's result stands
+            print(
+                f"opsverify: ERROR: could not rewrite {xml} for CI: {type(exc).__name__}: {mask(str(exc))}",
+                file=sys.stderr,
+            )
+            return
+        xml.write_text(masking.MASKER.mask_document(text), encoding="utf-8")
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:  # also on an xdist controller
         try:
             from pytest_metadata.plugin import metadata_key
         except ImportError:  # pragma: no cover - pytest-metadata comes with pytest-html
@@ -65,11 +112,31 @@ class ReportHooks:
         prefix.extend(summary_html(self.state))
 
 
+def _option_path(config: pytest.Config, name: str) -> Path | None:
+    value = getattr(config.option, name, None)
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else config.invocation_params.dir / path
+
+
+def report_dir(config: pytest.Config) -> Path:
+    """Where the readiness reports go: beside the pytest-html report, else beside the JUnit file, else ./reports."""
+    for name in ("htmlpath", "xmlpath"):
+        path = _option_path(config, name)
+        if path is not None:
+            return path.parent
+    return config.invocation_params.dir / "reports"
+
+
 def summary_html(state: RunState) -> list[str]:
     """The at-a-glance part: verdict, failures grouped by severity with their one-line reasons, inventory."""
     if not state.outcomes:
         return []
-    out = [f"<h2>opsverify summary</h2><p><b>{escape(mask(state.summary_lines()[0]))}</b></p>"]
+    out = [
+        f"<h2>opsverify summary</h2><p><b>{escape(mask(state.summary_lines()[0]))}</b></p>"
+        '<p>The readiness page (what is new, fixed, root causes, trend): <a href="readiness.html">readiness.html</a></p>'
+    ]
     for severity in SEVERITIES:
         failed = [o for o in state.outcomes.values() if o.outcome == "failed" and o.severity == severity]
         if not failed:

@@ -17,15 +17,15 @@ import difflib
 import fnmatch
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from opsverify.errors import SourceError
-from opsverify.rules import RuleSet
-from opsverify.rules.compare import AlertView, SampleView
-from opsverify.rules.runner import CaseResult, GroupResult, TestFileRunner, load_runner
-from opsverify.rules.session import eval_time_text
+
+if TYPE_CHECKING:  # the rules engine is imported only when a rule-test file is collected
+    from opsverify.rules import RuleSet
+    from opsverify.rules.runner import CaseResult, GroupResult, TestFileRunner
 
 from .options import inventory_path
 
@@ -83,6 +83,9 @@ class RuleTestFile(pytest.File):
     results: dict[int, GroupResult | SourceError]
 
     def collect(self) -> Iterator[pytest.Item]:
+        from opsverify.rules.runner import load_runner
+        from opsverify.rules.session import eval_time_text
+
         try:
             self.runner = load_runner(self.path)
         except SourceError as exc:
@@ -151,6 +154,8 @@ class RuleCaseItem(pytest.Item):
         return "\n".join([head, *[e.strip() for e in result.errors], "", *self._yaml_lines()])
 
     def _report(self, case: CaseResult) -> str:
+        from opsverify.rules.session import eval_time_text
+
         when = eval_time_text(case.eval_ms)
         if self.kind == "alert":
             head = f"Alert {case.name} at {when}: expected {len(case.expected)} firing alert(s), got {len(case.got)}."
@@ -179,6 +184,8 @@ class RuleCaseItem(pytest.Item):
 
 
 def _lines(items: list[Any]) -> list[str]:
+    from opsverify.rules.compare import AlertView, SampleView
+
     out: list[str] = []
     for item in items:
         if isinstance(item, AlertView):
@@ -192,5 +199,7 @@ def _lines(items: list[Any]) -> list[str]:
 @pytest.fixture(scope="session")
 def rules(pytestconfig: pytest.Config) -> RuleSet:
     """A RuleSet of the rule files matching ini ``opsverify_rule_files``; call ``rules.load(path)`` for others."""
+    from opsverify.rules import RuleSet
+
     patterns = pytestconfig.getini("opsverify_rule_files")
     return RuleSet.load(*patterns, base=pytestconfig.rootpath) if patterns else RuleSet()

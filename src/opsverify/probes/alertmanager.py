@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,8 +13,10 @@ from ..adapters.jsonapi import Answer, JsonApi, api_error
 from ..inventory.alertmanager import AlertmanagerEntry
 from ..inventory.prometheus import PrometheusEntry
 from ..kinds import Context, Kind, active
+from ..promql.regex import RegexError, alertmanager_matcher
 from ..verdict import Verdict, shorten
 from . import alertmanager_routing
+from .eventually import poll, waits
 
 DEFAULT_SEVERITIES = ("critical", "warning")
 # Label values a "matches everything" matcher must match; alertname is never empty, other labels may be absent.
@@ -30,6 +31,8 @@ class AlertmanagerFacts:
     in_use: dict[str, list[str]] = field(default_factory=dict)  # severity -> alerting rules using it
     in_use_from: list[str] = field(default_factory=list)  # the Prometheus entries asked
     in_use_error: str | None = None
+    attempts: int = 1  # with `eventually`: times gathered
+    polled: float = 0.0
 
 
 def gather(
@@ -83,6 +86,7 @@ def _doc(facts: AlertmanagerFacts, key: str, path: str) -> tuple[Any, str | None
     return answer.doc, api_error(answer, f"GET {path}")
 
 
+@waits
 def healthy(entry: AlertmanagerEntry, facts: AlertmanagerFacts) -> Verdict:
     _, problem = _doc(facts, "healthy", "/-/healthy")
     if problem:
@@ -159,9 +163,10 @@ def _matcher_matches_all(m: dict[str, Any]) -> bool:
     name, value = str(m.get("name")), str(m.get("value"))
     samples = _SAMPLES if name == "alertname" else ["", *_SAMPLES]
     try:
-        hits = [bool(re.fullmatch(value, s)) if m.get("isRegex") else s == value for s in samples]
-    except re.error:
+        rx = alertmanager_matcher(value) if m.get("isRegex") else None
+    except RegexError:
         return False
+    hits = [rx.matches(s) if rx is not None else s == value for s in samples]
     return all(hits) if m.get("isEqual", True) else not any(hits)
 
 
@@ -210,6 +215,15 @@ def _files(entry: AlertmanagerEntry, ctx: Context) -> object:
     return alertmanager_amtool.gather(entry, base_dir(ctx), ctx.timeout_for(entry))
 
 
+def _coverage(entry: AlertmanagerEntry, ctx: Context) -> object:
+    from . import alertmanager_coverage
+    from .prometheus import base_dir
+
+    own = entry.coverage.rules if entry.coverage is not None else []
+    rules = own or [*ctx.inventory.rules.files, *(g for p in ctx.inventory.prometheus for g in p.rule_files)]
+    return alertmanager_coverage.gather(entry, rules, base_dir(ctx), ctx.timeout_for(entry))
+
+
 def _test_alert(entry: AlertmanagerEntry, ctx: Context) -> object:
     from . import alertmanager_testalert
 
@@ -218,6 +232,10 @@ def _test_alert(entry: AlertmanagerEntry, ctx: Context) -> object:
 
 KIND: Kind[AlertmanagerEntry] = Kind(
     "alertmanager",
-    gather=lambda e, ctx: gather(e, ctx.timeout_for(e), sources=active(ctx, ctx.inventory.prometheus)),
-    probes={"files": _files, "test_alert": _test_alert},
+    gather=lambda e, ctx: poll(
+        lambda: gather(e, ctx.timeout_for(e), sources=active(ctx, ctx.inventory.prometheus)),
+        lambda f: healthy(e, f).ok,
+        e.eventually,
+    ),
+    probes={"files": _files, "test_alert": _test_alert, "coverage": _coverage},
 )

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..promql.regex import alertmanager_matcher
+
 _MATCHER = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*(.*?)\s*$")
 
 
@@ -25,7 +27,7 @@ class Matcher:
         got = labels.get(self.label, "")
         if self.op in ("=", "!="):
             return (got == self.value) == (self.op == "=")
-        return (re.fullmatch(self.value, got) is not None) == (self.op == "=~")
+        return alertmanager_matcher(self.value).matches(got) == (self.op == "=~")  # anchored RE2
 
     def __str__(self) -> str:
         return f"{self.label}{self.op}{json.dumps(self.value)}"

@@ -16,6 +16,8 @@ from ..inventory.hosts import format_size
 from ..kinds import Kind
 from ..masking import scrub
 from ..verdict import Verdict, shorten
+from . import backups_archive
+from .backups_archive import Archive
 from .hosts_facts import access_for, q
 
 CHECKSUM_SUFFIXES = (".sha256", ".sha256sum")
@@ -39,6 +41,8 @@ class BackupFacts:
     backups: list[Backup] = field(default_factory=list)  # newest first
     readable: str | None = None  # None: readable; else why not
     format: str = ""  # what the newest was recognised as
+    listing: list[str] | None = None  # the newest archive's entries, when it was listed
+    unlisted: str = "not listed"  # why there is no listing
     checksum: str | None = None  # None: matches; else why not
 
 
@@ -52,8 +56,10 @@ def gather(entry: BackupEntry, access: Access | str, timeout: float, connect: Co
         _list(entry, conn, facts)
         if facts.backups and not facts.error:
             newest = f"{entry.directory.rstrip('/')}/{facts.backups[0].name}"
-            if entry.verify_archive:
-                facts.format, facts.readable = readable(conn, newest)
+            if entry.verify_archive or entry.contains:
+                archive = readable(conn, entry, newest)
+                facts.format, facts.readable = archive.format, archive.problem
+                facts.listing, facts.unlisted = archive.listing, archive.unlisted
             if entry.checksum:
                 facts.checksum = checksum(conn, entry.directory, facts.backups[0].name)
     except (HostUnavailable, CommandFailed) as exc:
@@ -82,20 +88,19 @@ def _list(entry: BackupEntry, conn: Runner, facts: BackupFacts) -> None:
     facts.backups = sorted(found, key=lambda b: (b.mtime, b.name), reverse=True)
 
 
-def readable(conn: Runner, path: str) -> tuple[str, str | None]:
-    """(format, None) when the archive lists, else (format, why not)."""
+def readable(conn: Runner, entry: BackupEntry, path: str) -> Archive:
+    """The newest backup as its format allows: listed (tar, tar.gz, zip; .gpg decrypted and listed with a key),
+    tested (.gz), or its OpenPGP header checked (.gpg without a key)."""
     lower = path.lower()
+    openpgp = None
     if lower.endswith((".gpg", ".pgp", ".asc")):
-        return "OpenPGP data", _openpgp(conn.output(f"head -c 64 {q(path)} | od -An -tx1"))
-    if lower.endswith((".tar.gz", ".tgz")):
-        return "tar.gz", _listed(conn.run(f"tar -tzf {q(path)} >/dev/null"), "tar -tzf")
-    if lower.endswith(".tar"):
-        return "tar", _listed(conn.run(f"tar -tf {q(path)} >/dev/null"), "tar -tf")
-    if lower.endswith(".zip"):
-        return "zip", _listed(conn.run(f"unzip -l {q(path)} >/dev/null"), "unzip -l")
-    if lower.endswith(".gz"):
-        return "gzip", _listed(conn.run(f"gzip -t {q(path)}"), "gzip -t")
-    return "unknown format (not verified)", None
+        openpgp = _openpgp(conn.output(f"head -c 64 {q(path)} | od -An -tx1"))
+    elif lower.endswith(".gz") and not lower.endswith((".tar.gz", ".tgz")):
+        return Archive("gzip", _listed(conn.run(f"gzip -t {q(path)}"), "gzip -t"), None, "a .gz is tested, not listed")
+    archive = backups_archive.inspect(conn, entry, path, openpgp)
+    if not archive.format:
+        return Archive("unknown format (not verified)", None, None, "unknown format")
+    return archive
 
 
 def _listed(result: Result, tool: str) -> str | None:
@@ -179,6 +184,26 @@ def archive_readable(entry: BackupEntry, facts: BackupFacts) -> Verdict:
     if facts.readable:
         return Verdict.failed(entry.name, f"newest backup {name} ({facts.format}) is not readable: {facts.readable}")
     return Verdict.passed(entry.name, f"newest backup {name} is readable ({facts.format})")
+
+
+def archive_contains(entry: BackupEntry, facts: BackupFacts) -> Verdict:
+    """``contains:``: the newest archive holds each path (``data/`` a folder with anything under it)."""
+    bad = fresh(entry, facts) if facts.error or not facts.backups else None
+    if bad is not None:
+        return bad
+    name = facts.backups[0].name
+    if facts.readable:
+        return Verdict.failed(entry.name, f"newest backup {name} ({facts.format}) is not readable: {facts.readable}")
+    if facts.listing is None:
+        return Verdict.failed(entry.name, f"cannot check what {name} holds: {facts.unlisted}")
+    absent = backups_archive.missing(facts.listing, entry.contains)
+    if absent:
+        return Verdict.failed(
+            entry.name,
+            f"newest backup {name} holds no {', '.join(absent)} ({len(facts.listing)} entries), "
+            f"expected {', '.join(entry.contains)}",
+        )
+    return Verdict.passed(entry.name, f"newest backup {name} holds {', '.join(entry.contains)}")
 
 
 def checksum_matches(entry: BackupEntry, facts: BackupFacts) -> Verdict:

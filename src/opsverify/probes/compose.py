@@ -9,6 +9,7 @@ from ..errors import OpsverifyError
 from ..inventory import ComposeEntry, ContainerEntry
 from ..kinds import Context, Kind
 from ..verdict import Verdict
+from .eventually import poll, waits
 
 PROJECT = "com.docker.compose.project"
 SERVICE = "com.docker.compose.service"
@@ -27,6 +28,8 @@ class ComposeFacts:
     project: str
     error: str | None = None
     members: list[Member] = field(default_factory=list)
+    attempts: int = 1  # with `eventually`: listings made
+    polled: float = 0.0
 
 
 def gather(project: str, timeout: float) -> ComposeFacts:
@@ -56,6 +59,7 @@ def _exit_code(status: str) -> int:
     return 0
 
 
+@waits
 def services_running(entry: ComposeEntry, facts: ComposeFacts) -> Verdict:
     if facts.error:
         return Verdict.failed(entry.project, facts.error)
@@ -89,6 +93,7 @@ def container_entries(entry: ComposeEntry, facts: ComposeFacts) -> list[Containe
             description=f"service {m.service} of compose project {entry.project}",
             max_restarts=entry.max_restarts,
             allow_oom=entry.allow_oom,
+            eventually=entry.eventually,
         )
         for m in facts.members
         if m.service not in entry.exclude
@@ -110,4 +115,20 @@ def cached(project: str, ctx: Context, host: str | None = None) -> ComposeFacts:
     return facts
 
 
-KIND: Kind[ComposeEntry] = Kind("compose", gather=lambda e, ctx: cached(e.project, ctx, e.host))
+def _gather(entry: ComposeEntry, ctx: Context) -> ComposeFacts:
+    """The membership listed at collection, then (with ``eventually``) listings again until every service runs."""
+    first = [cached(entry.project, ctx, entry.host)]
+
+    def once() -> ComposeFacts:
+        if first:
+            return first.pop()
+        if entry.host is not None:  # on a host: listed again over its session
+            from . import remote_docker
+
+            return remote_docker.project(entry.project, entry.host, ctx)
+        return gather(entry.project, ctx.timeout)
+
+    return poll(once, lambda f: services_running(entry, f).ok, entry.eventually)
+
+
+KIND: Kind[ComposeEntry] = Kind("compose", gather=_gather)

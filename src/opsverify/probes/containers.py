@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +13,7 @@ from ..inventory import ContainerEntry
 from ..kinds import Context, Kind, active
 from ..verdict import Verdict, quote, shorten
 from . import compose
+from .eventually import poll, waits
 
 
 @dataclass
@@ -24,9 +27,12 @@ class ContainerFacts:
     restart_count: int = 0
     oom_killed: bool = False
     exit_code: int = 0
+    exit_cause: str | None = None  # after an exit 137: "oom", "docker stop", "docker kill (signal 9)", or unknown
     image: str = ""
     labels: dict[str, str] = field(default_factory=dict)
     attrs: dict[str, Any] = field(default_factory=dict, repr=False)  # the raw inspect, for deeper checks
+    attempts: int = 1  # with `eventually`: inspections made
+    polled: float = 0.0
 
 
 def gather(name: str, timeout: float) -> ContainerFacts:
@@ -38,7 +44,23 @@ def gather(name: str, timeout: float) -> ContainerFacts:
         return ContainerFacts(name, found=False)
     except OpsverifyError as exc:
         return ContainerFacts(name, error=str(exc))
-    return from_inspect(name, attrs)
+    facts = from_inspect(name, attrs)
+    if facts.exit_code == 137 and not facts.oom_killed and facts.status != "running":
+        facts.exit_cause = _exit_cause(name, attrs, timeout)
+    return facts
+
+
+def _exit_cause(name: str, attrs: dict[str, Any], timeout: float) -> str | None:
+    """Exit 137 is any SIGKILL: ask the engine's events whether it was the OOM killer or a docker stop/kill."""
+    started = str((attrs.get("State") or {}).get("StartedAt") or "")
+    try:
+        since = datetime.datetime.fromisoformat(started[:19]).replace(tzinfo=datetime.UTC).timestamp()
+    except ValueError:
+        since = time.time() - 86400
+    try:
+        return docker.exit_cause(name, since - 1, timeout)
+    except OpsverifyError:
+        return None
 
 
 def from_inspect(name: str, attrs: dict[str, Any]) -> ContainerFacts:
@@ -68,21 +90,25 @@ def _unusable(entry: ContainerEntry, facts: ContainerFacts) -> Verdict | None:
     return None
 
 
+@waits
 def exists(entry: ContainerEntry, facts: ContainerFacts) -> Verdict:
     bad = _unusable(entry, facts)  # a failed Verdict is falsy: test for None, never truthiness
     return bad if bad is not None else Verdict.passed(entry.name, f"exists ({facts.status})")
 
 
+@waits
 def running(entry: ContainerEntry, facts: ContainerFacts) -> Verdict:
     bad = _unusable(entry, facts)
     if bad is not None:
         return bad
     if facts.status == "running":
         return Verdict.passed(entry.name, "running")
-    got = f"{quote(facts.status)} (exit code {facts.exit_code}{', OOM-killed' if facts.oom_killed else ''})"
+    cause = ", OOM-killed" if _oom(facts) else f", {facts.exit_cause}" if facts.exit_cause else ""
+    got = f"{quote(facts.status)} (exit code {facts.exit_code}{cause})"
     return Verdict.failed(entry.name, f'status is {got}, expected "running"')
 
 
+@waits
 def healthy(entry: ContainerEntry, facts: ContainerFacts) -> Verdict:
     bad = _unusable(entry, facts)
     if bad is not None:
@@ -118,12 +144,25 @@ def not_oom_killed(entry: ContainerEntry, facts: ContainerFacts) -> Verdict:
     bad = _unusable(entry, facts)
     if bad is not None:
         return bad
-    if entry.allow_oom or not (facts.oom_killed or (facts.exit_code == 137 and facts.status != "running")):
-        return Verdict.passed(entry.name, "last exit was not an OOM kill")
+    if entry.allow_oom or not _oom(facts):
+        return Verdict.passed(entry.name, _not_oom(facts))
     limit = ((facts.attrs.get("HostConfig") or {}).get("Memory")) or 0
     limit_text = f" (memory limit {limit // 1048576} MiB)" if limit else ""
-    how = "OOMKilled=true" if facts.oom_killed else "exit code 137 (SIGKILL)"
+    how = "OOMKilled=true" if facts.oom_killed else "exit code 137 and an oom event (OOMKilled=false)"
     return Verdict.failed(entry.name, f"was OOM-killed: {how}{limit_text}, expected no out-of-memory kill")
+
+
+def _oom(facts: ContainerFacts) -> bool:
+    """OOMKilled, or an exit 137 the engine's events attribute to the OOM killer. Exit 137 alone is any SIGKILL
+    (a `docker stop` past its grace period, a `docker kill`): not an OOM kill."""
+    return facts.oom_killed or (facts.exit_code == 137 and facts.status != "running" and facts.exit_cause == "oom")
+
+
+def _not_oom(facts: ContainerFacts) -> str:
+    if facts.exit_code != 137 or facts.status == "running":
+        return "last exit was not an OOM kill"
+    by = facts.exit_cause or "no oom event from the engine"
+    return f"last exit was SIGKILL (exit code 137, OOMKilled=false; {by}), not an OOM kill"
 
 
 def _targets(ctx: Context) -> list[ContainerEntry]:
@@ -136,6 +175,21 @@ def _targets(ctx: Context) -> list[ContainerEntry]:
     return active(ctx, found)
 
 
+def ready(entry: ContainerEntry, facts: ContainerFacts) -> bool:
+    """What waiting can fix: the container exists, runs, and its health is no longer "starting" (nor unhealthy)."""
+    wanted = [exists(entry, facts)]
+    if entry.expect_running:
+        wanted.append(running(entry, facts))
+    if entry.healthy is not False:
+        wanted.append(healthy(entry, facts))
+    return all(v.ok for v in wanted)
+
+
+def gather_entry(entry: ContainerEntry, timeout: float) -> ContainerFacts:
+    """:func:`gather`, again until :func:`ready` with the entry's ``eventually``."""
+    return poll(lambda: gather(entry.name, timeout), lambda f: ready(entry, f), entry.eventually)
+
+
 def _depth(entry: ContainerEntry, ctx: Context) -> object:
     from . import containers_depth, remote_docker
 
@@ -145,7 +199,9 @@ def _depth(entry: ContainerEntry, ctx: Context) -> object:
 def _gather(entry: ContainerEntry, ctx: Context) -> ContainerFacts:
     from . import remote_docker
 
-    return remote_docker.container(entry, ctx) if entry.host else gather(entry.name, ctx.timeout_for(entry))
+    if entry.host:  # on a host: over its session, waiting the same way
+        return poll(lambda: remote_docker.container(entry, ctx), lambda f: ready(entry, f), entry.eventually)
+    return gather_entry(entry, ctx.timeout_for(entry))
 
 
 KIND: Kind[ContainerEntry] = Kind(

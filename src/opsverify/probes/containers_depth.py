@@ -4,6 +4,8 @@ the rest gather :class:`DepthFacts` (one stats sample, one ``docker exec`` per c
 
 from __future__ import annotations
 
+import ipaddress
+import operator
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -11,12 +13,20 @@ from dataclasses import dataclass, field
 from ..adapters import docker
 from ..errors import OpsverifyError
 from ..inventory import ContainerEntry
-from ..inventory.containers import ContainerExec
-from ..inventory.hosts import format_size
+from ..inventory.containers import ContainerExec, parse_bound
+from ..inventory.hosts import format_size, parse_size
 from ..masking import scrub
 from ..verdict import Verdict, shorten
 from . import containers
 from .containers import ContainerFacts
+
+_COMPARE = {
+    ">=": operator.ge,
+    "<=": operator.le,
+    "==": operator.eq,
+    ">": operator.gt,
+    "<": operator.lt,
+}
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,8 @@ class DepthFacts:
     stats_error: str | None = None
     execs: dict[str, ExecResult | str] = field(default_factory=dict)  # command text -> result or why none
     reaches: dict[str, ExecResult | str] = field(default_factory=dict)
+    # volume name -> size in bytes (None: unknown), or why it cannot be judged
+    volumes: dict[str, int | str | None] = field(default_factory=dict)
 
 
 def command_text(check: ContainerExec) -> str:
@@ -45,15 +57,65 @@ def gather(entry: ContainerEntry, timeout: float) -> DepthFacts:
         return facts
     if entry.max_memory_percent is not None:
         _stats(entry.name, timeout, facts)
+    if entry.volumes:
+        _volumes(entry, timeout, facts)
     for check in entry.exec:
         argv = ["/bin/sh", "-c", check.command] if isinstance(check.command, str) else check.command
         facts.execs[command_text(check)] = _exec(entry.name, argv, timeout)
     for target in entry.reaches:
-        host, _, port = target.rpartition(":")
-        seconds = str(max(1, round(timeout)))
-        probe = f"nc -z -w {seconds} {host} {port} 2>/dev/null || nc -w {seconds} {host} {port} </dev/null"
-        facts.reaches[target] = _exec(entry.name, ["/bin/sh", "-c", probe], timeout)
+        facts.reaches[target] = _exec(entry.name, ["/bin/sh", "-c", reach_script(target, timeout)], timeout)
     return facts
+
+
+def reach_script(target: str, timeout: float) -> str:
+    """Open ``host:port`` from inside the container, as the container resolves the name: with nc, else bash's
+    /dev/tcp; on failure, say what the name resolves to inside (getent), unless it is an address already."""
+    host, _, port = target.rpartition(":")
+    h, p, w = shlex.quote(host), shlex.quote(port), str(max(1, round(timeout)))
+    script = (
+        f"if command -v nc >/dev/null 2>&1; then nc -z -w {w} {h} {p} 2>/dev/null || nc -w {w} {h} {p} </dev/null; "
+        f"elif command -v bash >/dev/null 2>&1; then bash -c 'exec 3<>\"/dev/tcp/$0/$1\"' {h} {p}; "
+        "else echo 'neither nc nor bash in the container to open a connection'; exit 127; fi; rc=$?"
+    )
+    if not _is_address(host):
+        script += (
+            f"; if [ $rc -ne 0 ] && command -v getent >/dev/null 2>&1; then a=$(getent hosts {h} | awk '{{print $1; exit}}'); "
+            f'if [ -n "$a" ]; then echo "{host} resolves to $a inside"; else echo "{host} does not resolve inside"; fi; fi'
+        )
+    return script + "; exit $rc"
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def _volumes(entry: ContainerEntry, timeout: float, facts: DepthFacts) -> None:
+    """Each named volume: does it exist; its size from the engine's disk usage when a budget is set."""
+    sizes: dict[str, int] = {}
+    if any(v.max_size is not None for v in entry.volumes):
+        try:
+            with docker.docker_errors("volume sizes (docker system df)"):
+                usage = docker.client(timeout).api.df().get("Volumes") or []
+            sizes = {str(v.get("Name")): int((v.get("UsageData") or {}).get("Size", -1)) for v in usage}
+        except OpsverifyError as exc:
+            facts.volumes = {v.name: str(exc) for v in entry.volumes}
+            return
+    for volume in entry.volumes:
+        try:
+            with docker.docker_errors(f"volume {volume.name}"):
+                docker.client(timeout).api.inspect_volume(volume.name)
+        except docker.NotFound:
+            facts.volumes[volume.name] = "does not exist (docker volume ls shows no such name)"
+            continue
+        except OpsverifyError as exc:
+            facts.volumes[volume.name] = str(exc)
+            continue
+        size = sizes.get(volume.name, -1)
+        facts.volumes[volume.name] = size if size >= 0 else None
 
 
 def _stats(name: str, timeout: float, facts: DepthFacts) -> None:
@@ -75,11 +137,12 @@ def _stats(name: str, timeout: float, facts: DepthFacts) -> None:
 def _exec(name: str, argv: list[str], timeout: float) -> ExecResult | str:
     try:
         with docker.docker_errors(f"container {name}: exec {shorten(scrub(shlex.join(argv)), 60)}"):
-            result = docker.client(timeout).containers.get(name).exec_run(argv, demux=False)
+            result = docker.exec_run(name, argv, timeout)
     except OpsverifyError as exc:
         return str(exc)
-    output = (result.output or b"").decode("utf-8", errors="replace")
-    return ExecResult(int(result.exit_code if result.exit_code is not None else -1), output)
+    if result.timed_out or result.exit_code is None:
+        return f"did not finish within {timeout:g}s"
+    return ExecResult(result.exit_code, result.output.decode("utf-8", errors="replace"))
 
 
 def _limit(facts: ContainerFacts) -> int:
@@ -91,9 +154,16 @@ def memory_limit_set(entry: ContainerEntry, facts: ContainerFacts) -> Verdict:
     if bad is not None:
         return bad
     limit = _limit(facts)
+    wanted = f" {entry.memory_limit}" if isinstance(entry.memory_limit, str) else ""
     if not limit:
-        return Verdict.failed(entry.name, "has no memory limit (HostConfig.Memory is 0), expected one (mem_limit)")
-    return Verdict.passed(entry.name, f"memory limit {format_size(limit)}")
+        return Verdict.failed(
+            entry.name, f"has no memory limit (HostConfig.Memory is 0), expected one{wanted or ' (mem_limit)'}"
+        )
+    if isinstance(entry.memory_limit, str):
+        op, bound = parse_bound(entry.memory_limit)
+        if not _COMPARE[op](limit, bound):
+            return Verdict.failed(entry.name, f"memory limit is {format_size(limit)}, expected{wanted}")
+    return Verdict.passed(entry.name, f"memory limit {format_size(limit)}{wanted and f' ({wanted.strip()})'}")
 
 
 def image_pinned(entry: ContainerEntry, facts: ContainerFacts) -> Verdict:
@@ -174,3 +244,26 @@ def reaches(entry: ContainerEntry, facts: DepthFacts) -> Verdict:
     if problems:
         return Verdict.failed(entry.name, "; ".join(problems))
     return Verdict.passed(entry.name, f"connects to {', '.join(entry.reaches)}")
+
+
+def volumes(entry: ContainerEntry, facts: DepthFacts) -> Verdict:
+    bad = _running(entry, facts)
+    if bad is not None:
+        return bad
+    mounted = {str(m.get("Name")) for m in facts.base.attrs.get("Mounts") or [] if m.get("Type") == "volume"}
+    problems = []
+    for check in entry.volumes:
+        found = facts.volumes.get(check.name, "not looked at")
+        if isinstance(found, str):
+            problems.append(f"volume {check.name} {found}" if found.startswith("does not") else found)
+        elif check.name not in mounted:
+            problems.append(f"volume {check.name} exists but is not mounted by {entry.name}")
+        elif check.max_size is not None:
+            budget = parse_size(check.max_size)
+            if found is None:
+                problems.append(f"volume {check.name}: the engine reported no size (docker system df -v)")
+            elif found > budget:
+                problems.append(f"volume {check.name} holds {format_size(found)}, expected <= {format_size(budget)}")
+    if problems:
+        return Verdict.failed(entry.name, "; ".join(problems))
+    return Verdict.passed(entry.name, f"volume(s) {', '.join(v.name for v in entry.volumes)} mounted")

@@ -12,6 +12,7 @@ from ..inventory.hosts import CommandCheck, FileCheck, format_size
 from ..kinds import Kind
 from ..masking import scrub
 from ..verdict import Verdict, quote, shorten
+from .eventually import poll, waits
 from .hosts_facts import Disk, FileInfo, HostFacts, gather
 
 __all__ = ["commands", "cron", "disks", "files", "gather", "load", "memory", "ports", "processes", "reachable"]
@@ -25,6 +26,7 @@ def _summary(entry: HostEntry, facts: HostFacts, problems: list[str], ok: str) -
     return Verdict.passed(entry.name, ok)
 
 
+@waits
 def reachable(entry: HostEntry, facts: HostFacts) -> Verdict:
     return _summary(entry, facts, [], f"reachable ({entry.spec})")
 
@@ -82,6 +84,7 @@ def load(entry: HostEntry, facts: HostFacts) -> Verdict:
     return _summary(entry, facts, problems, got)
 
 
+@waits
 def ports(entry: HostEntry, facts: HostFacts) -> Verdict:
     if not facts.error and not isinstance(facts.listening, set):
         return _summary(entry, facts, [f"ports: {facts.listening or 'not gathered'}"], "")
@@ -144,6 +147,7 @@ def _cron_place(source: str) -> str:
     return f"the crontab of {source[5:]}" if source.startswith("user:") else "/etc/crontab, /etc/cron.d/*"
 
 
+@waits
 def processes(entry: HostEntry, facts: HostFacts) -> Verdict:
     if not facts.error and not isinstance(facts.processes, list):
         return _summary(entry, facts, [f"processes: {facts.processes or 'not gathered'}"], "")
@@ -176,4 +180,14 @@ def _command_problems(check: CommandCheck, result: Result | str) -> list[str]:
     return []
 
 
-KIND: Kind[HostEntry] = Kind("hosts", gather=lambda e, ctx: gather(e, ctx.timeout_for(e), connector(ctx)))
+def ready(entry: HostEntry, facts: HostFacts) -> bool:
+    """What waiting can fix: the host answers, its ports listen and its processes run."""
+    return all(judge(entry, facts).ok for judge in (reachable, ports, processes))
+
+
+KIND: Kind[HostEntry] = Kind(
+    "hosts",
+    gather=lambda e, ctx: poll(
+        lambda: gather(e, ctx.timeout_for(e), connector(ctx)), lambda f: ready(e, f), e.eventually
+    ),
+)

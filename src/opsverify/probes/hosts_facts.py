@@ -56,6 +56,8 @@ class HostFacts:
     cron: dict[str, list[str] | str] = field(default_factory=dict)  # "user:NAME" / "system" -> "source: line"s
     processes: list[str] | str | None = None  # process names (comm)
     commands: dict[str, Result | str] = field(default_factory=dict)
+    attempts: int = 1  # with `eventually`: times gathered
+    polled: float = 0.0
 
 
 def access(entry: HostEntry) -> Access:

@@ -7,10 +7,11 @@ from collections.abc import Callable
 
 import httpx
 
-from ..adapters.http import describe_error, read_capped, ssl_context
+from ..adapters.http import Deadline, ExchangeClock, describe_error, read_capped, ssl_context
 from ..inventory import HttpEntry
 from ..kinds import Kind
 from . import http_tls
+from .eventually import poll
 from .http_facts import HttpFacts
 from .http_judges import verdicts
 
@@ -25,19 +26,12 @@ def gather(
 ) -> HttpFacts:
     """One request, or with ``eventually`` one every ``interval`` until every expectation passes or time is up."""
     follow = entry.follow_redirects if follow_redirects is None else follow_redirects
-    if entry.eventually is None:
-        return fetch(entry, timeout, max_body, transport, follow)
-    started = time.monotonic()
-    deadline = started + entry.eventually.within
-    attempts = 0
-    while True:
-        attempts += 1
-        facts = fetch(entry, timeout, max_body, transport, follow)
-        if all(v.ok for v in verdicts(entry, facts)) or time.monotonic() + entry.eventually.interval > deadline:
-            break
-        sleep(entry.eventually.interval)
-    facts.attempts, facts.polled = attempts, time.monotonic() - started
-    return facts
+    return poll(
+        lambda: fetch(entry, timeout, max_body, transport, follow),
+        lambda facts: all(v.ok for v in verdicts(entry, facts)),
+        entry.eventually,
+        sleep,
+    )
 
 
 def fetch(
@@ -49,22 +43,34 @@ def fetch(
 ) -> HttpFacts:
     """Make the request; the whole exchange is bounded by ``timeout`` (connect, each read, and in total)."""
     started = time.monotonic()
+    deadline = Deadline(timeout)
     try:
         with (
+            deadline,
             httpx.Client(
                 timeout=timeout,
                 verify=ssl_context(entry.verify_tls),
                 transport=transport,
                 follow_redirects=follow_redirects,
             ) as client,
-            client.stream(entry.method, entry.url, headers=entry.headers) as response,
+            client.stream(
+                entry.method,
+                entry.url,
+                headers=entry.headers,
+                content=entry.body.encode() if entry.body is not None else None,
+                extensions={"trace": deadline.trace},
+            ) as response,
         ):
-            cert = http_tls.from_stream(response.extensions.get("network_stream"))
-            body, truncated = read_capped(response, max_body, started + timeout)
+            stream = response.extensions.get("network_stream")
+            cert = http_tls.from_stream(stream)
+            with ExchangeClock(stream) as clock:
+                body, truncated = read_capped(response, max_body, started + timeout)
+                exchange = clock.seconds()
             return HttpFacts(
                 url=entry.url,
                 status=response.status_code,
                 elapsed=time.monotonic() - started,
+                exchange=exchange,
                 headers={k.lower(): v for k, v in response.headers.items()},
                 body=body,
                 truncated=truncated,
@@ -72,7 +78,8 @@ def fetch(
                 cert=cert,
             )
     except httpx.HTTPError as exc:
-        return HttpFacts(url=entry.url, error=describe_error(exc, timeout), elapsed=time.monotonic() - started)
+        error = describe_error(exc, timeout, overran=deadline.fired)
+        return HttpFacts(url=entry.url, error=error, elapsed=time.monotonic() - started)
 
 
 KIND: Kind[HttpEntry] = Kind(

@@ -4,7 +4,6 @@ lists every judge with when it applies (``eventually`` waits until they all pass
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import json
 import re
@@ -14,6 +13,7 @@ from typing import Any, overload
 from ..inventory import HttpEntry
 from ..verdict import Verdict, quote, shorten
 from . import http_jsonpath, http_metrics
+from .eventually import noted
 from .http_facts import HttpFacts
 
 Judge = Callable[[HttpEntry, HttpFacts], Verdict]
@@ -37,14 +37,7 @@ def judge(fn: Judge | None = None, *, needs_answer: bool = True) -> Judge | Call
                 verdict = Verdict.failed(entry.name, f"{entry.method} {entry.url}: {facts.error}")
             else:
                 verdict = inner(entry, facts)
-            if entry.eventually is None:
-                return verdict
-            how = "passed on attempt" if verdict.ok else "still failing after"
-            tries = (
-                f"{facts.attempts}" if verdict.ok else f"{facts.attempts} attempt{'s' if facts.attempts != 1 else ''}"
-            )
-            note = f" (eventually: {how} {tries}, {facts.polled:.1f}s of {entry.eventually.within:g}s)"
-            return dataclasses.replace(verdict, message=verdict.message + note, attempts=facts.attempts)
+            return noted(entry.eventually, facts, verdict)
 
         return wrapped
 
@@ -62,10 +55,10 @@ def status(entry: HttpEntry, facts: HttpFacts) -> Verdict:
 
 @judge
 def response_time(entry: HttpEntry, facts: HttpFacts) -> Verdict:
-    budget = entry.expect.max_time
-    if budget is not None and facts.elapsed > budget:
-        return Verdict.failed(entry.name, f"responded in {facts.elapsed:.2f}s, expected within {budget:g}s")
-    return Verdict.passed(entry.name, f"responded in {facts.elapsed:.2f}s")
+    budget, took = entry.expect.max_time, facts.response_time
+    if budget is not None and took > budget:
+        return Verdict.failed(entry.name, f"responded in {took:.2f}s, expected within {budget:g}s")
+    return Verdict.passed(entry.name, f"responded in {took:.2f}s")
 
 
 @judge(needs_answer=False)  # says "no answer" in its own words, via parse_json

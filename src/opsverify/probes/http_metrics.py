@@ -3,10 +3,10 @@ and PromQL-style selectors (``name{label="v", other=~"re"}``, parsed with promql
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..promql.regex import prometheus_matcher
 from . import prometheus_promql
 
 
@@ -69,7 +69,7 @@ def _match(op: str, got: str, value: str) -> bool:
         return got == value
     if op == "!=":
         return got != value
-    full = re.fullmatch(value, got) is not None
+    full = prometheus_matcher(value).matches(got)  # fully anchored RE2, as Prometheus matches
     return full if op == "=~" else not full
 
 

@@ -3,6 +3,7 @@ over the last N hours, against a threshold. Every line kept is scrubbed of ``tok
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from dataclasses import dataclass, field
@@ -21,6 +22,9 @@ from .hosts_facts import access_for, q
 
 _ISO = re.compile(r"^\[?(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:[.,]\d+)?\s*(Z|[+-]\d{2}:?\d{2})?")
 _SYSLOG = re.compile(r"^([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}:\d{2}:\d{2})")
+# logfmt, as Prometheus, Alertmanager, Loki (ts=), Prometheus 3 / slog (time=) and Grafana (t=) write it
+_LOGFMT = re.compile(r'(?:^|\s)(?:ts|time|t|timestamp)="?(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}[^"\s]*)')
+_JSON_KEYS = ("@timestamp", "timestamp", "time", "ts", "t")
 MAX_LINES = 200_000  # a container's log is read from its last this-many lines in the window
 MAX_KEPT = 50  # matching lines kept for the report (the count covers all)
 
@@ -32,6 +36,7 @@ class LogFacts:
     lines: int = 0  # lines inside the window
     count: int = 0  # of those, matching the pattern (and not the ignore pattern)
     last: list[str] = field(default_factory=list)  # the last matching lines, scrubbed
+    required: int = 0  # lines inside the window matching ``must_match``
     note: str = ""  # e.g. "no timestamps: the whole tail counted"
 
 
@@ -98,8 +103,48 @@ def within(lines: list[str], start: float) -> tuple[list[str], str]:
 
 
 def parse_stamp(line: str) -> float | None:
-    """Seconds since the epoch of an ISO-8601 (UTC unless an offset is given) or syslog prefix."""
-    iso = _ISO.match(line)
+    """Seconds since the epoch of a line: an ISO-8601 (UTC unless an offset is given) or syslog prefix, a logfmt
+    ``ts=``/``time=``/``t=`` field, or a JSON line's ``@timestamp``/``timestamp``/``time``/``ts`` (ISO or epoch)."""
+    if line.startswith("{"):
+        return _json_stamp(line)
+    stamp = _iso(line)
+    if stamp is not None:
+        return stamp
+    logfmt = _LOGFMT.search(line)
+    if logfmt:
+        return _iso(logfmt.group(1))
+    return _syslog(line)
+
+
+def _json_stamp(line: str) -> float | None:
+    try:
+        doc = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(doc, dict):
+        return None
+    for key in _JSON_KEYS:
+        value = doc.get(key)
+        if isinstance(value, str):
+            return _iso(value)
+        if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+            return _epoch(float(value))
+    return None
+
+
+def _epoch(value: float) -> float:
+    """Seconds from an epoch number in seconds, milliseconds, microseconds or nanoseconds (zap, bunyan, ...)."""
+    if value > 1e17:
+        return value / 1e9
+    if value > 1e14:
+        return value / 1e6
+    if value > 1e11:
+        return value / 1e3
+    return value
+
+
+def _iso(text: str) -> float | None:
+    iso = _ISO.match(text)
     if iso:
         zone = (iso.group(3) or "Z").replace("Z", "+00:00")
         zone = zone if ":" in zone else f"{zone[:3]}:{zone[3:]}"
@@ -107,6 +152,10 @@ def parse_stamp(line: str) -> float | None:
             return datetime.fromisoformat(f"{iso.group(1)}T{iso.group(2)}{zone}").timestamp()
         except ValueError:
             return None
+    return None
+
+
+def _syslog(line: str) -> float | None:
     sys_log = _SYSLOG.match(line)
     if sys_log:
         year = datetime.now(UTC).year
@@ -125,11 +174,17 @@ def _count(entry: LogEntry, facts: LogFacts, lines: list[str]) -> None:
     pattern = re.compile(entry.pattern)
     ignore = re.compile(entry.ignore) if entry.ignore else None
     facts.lines = len(lines)
+    required = re.compile(entry.must_match) if entry.must_match else None
+    kept: list[str] = []
     for line in lines:
+        if required and required.search(line):
+            facts.required += 1
         if pattern.search(line) and not (ignore and ignore.search(line)):
             facts.count += 1
-            facts.last.append(shorten(masking.scrub(line), 300))
-            del facts.last[:-MAX_KEPT]
+            masking.MASKER.learn(line)  # its secrets are masked wherever they appear, shown or not
+            kept.append(line)
+            del kept[:-MAX_KEPT]
+    facts.last = [shorten(masking.scrub(line), 300) for line in kept]  # masked once everything is learnt
 
 
 def error_rate(entry: LogEntry, facts: LogFacts) -> Verdict:
@@ -143,6 +198,19 @@ def error_rate(entry: LogEntry, facts: LogFacts) -> Verdict:
         last = f"; last: {shorten(shown[-1], 160)}" if shown else ""
         return Verdict.failed(entry.name, f"{what}, expected <= {entry.max_matches}{note}{last}", shown)
     return Verdict.passed(entry.name, f"{what}{note}")
+
+
+def required_line(entry: LogEntry, facts: LogFacts) -> Verdict:
+    """``must_match``: at least one line of the window shows the service doing its work (e.g. "polling started")."""
+    if facts.error:
+        return Verdict.failed(entry.name, facts.error)
+    where = f"the last {format_duration(entry.since)} of {facts.source}"
+    note = f" ({facts.note})" if facts.note else ""
+    if facts.required == 0:
+        return Verdict.failed(
+            entry.name, f"no line in {where} matches /{entry.must_match}/, expected at least one{note}"
+        )
+    return Verdict.passed(entry.name, f"{facts.required} line(s) in {where} match /{entry.must_match}/{note}")
 
 
 def _gather(entry: LogEntry, ctx: Context) -> LogFacts:

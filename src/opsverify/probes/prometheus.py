@@ -14,6 +14,7 @@ from ..durations import parse_duration
 from ..inventory.prometheus import PrometheusEntry
 from ..kinds import Context, Kind, active
 from ..verdict import Verdict, shorten
+from .eventually import poll, waits
 
 ENDPOINTS: dict[str, tuple[str, dict[str, str] | None]] = {
     "healthy": ("/-/healthy", None),
@@ -24,6 +25,7 @@ ENDPOINTS: dict[str, tuple[str, dict[str, str] | None]] = {
     "tsdb": ("/api/v1/status/tsdb", None),
     "runtime": ("/api/v1/status/runtimeinfo", None),
     "alertmanagers": ("/api/v1/alertmanagers", None),
+    "config": ("/api/v1/status/config", None),
 }
 RETENTION_FLAGS = ("storage.tsdb.retention.time", "storage.tsdb.retention")  # the second is the deprecated one
 
@@ -33,6 +35,8 @@ class PrometheusFacts:
     url: str
     error: str | None = None  # the server does not answer at all
     answers: dict[str, Answer] = field(default_factory=dict)
+    attempts: int = 1  # with `eventually`: times gathered
+    polled: float = 0.0
 
 
 def gather(entry: PrometheusEntry, timeout: float, transport: httpx.BaseTransport | None = None) -> PrometheusFacts:
@@ -72,14 +76,17 @@ def _endpoint(entry: PrometheusEntry, facts: PrometheusFacts, key: str) -> Verdi
     return Verdict.failed(entry.name, f"GET {path}: {got}, expected HTTP 200")
 
 
+@waits
 def healthy(entry: PrometheusEntry, facts: PrometheusFacts) -> Verdict:
     return _endpoint(entry, facts, "healthy")
 
 
+@waits
 def ready(entry: PrometheusEntry, facts: PrometheusFacts) -> Verdict:
     return _endpoint(entry, facts, "ready")
 
 
+@waits
 def targets_up(entry: PrometheusEntry, facts: PrometheusFacts) -> Verdict:
     found, problem = data(facts, "targets")
     if problem:
@@ -228,15 +235,32 @@ def _dead_alerts(entry: PrometheusEntry, ctx: Context) -> object:
     return prometheus_deadalerts.gather(entry, ctx.timeout_for(entry), base_dir(ctx))
 
 
+def _lint(entry: PrometheusEntry, ctx: Context) -> object:
+    from . import prometheus_lint
+
+    return prometheus_lint.gather(entry, base_dir(ctx))
+
+
 def _files(entry: PrometheusEntry, ctx: Context) -> object:
     from . import prometheus_promtool
 
     return prometheus_promtool.gather(entry, base_dir(ctx), ctx.timeout_for(entry))
 
 
+def up(entry: PrometheusEntry, facts: PrometheusFacts) -> bool:
+    """What waiting can fix: healthy, ready (done replaying its WAL), and every target up."""
+    return all(judge(entry, facts).ok for judge in (healthy, ready, targets_up))
+
+
+def _queries(entry: PrometheusEntry, ctx: Context) -> object:
+    from . import prometheus_queries
+
+    return prometheus_queries.gather_entry(entry, ctx.timeout_for(entry))
+
+
 KIND: Kind[PrometheusEntry] = Kind(
     "prometheus",
-    gather=lambda e, ctx: gather(e, ctx.timeout_for(e)),
+    gather=lambda e, ctx: poll(lambda: gather(e, ctx.timeout_for(e)), lambda f: up(e, f), e.eventually),
     targets=_targets,
-    probes={"dead_alerts": _dead_alerts, "files": _files},
+    probes={"dead_alerts": _dead_alerts, "files": _files, "lint": _lint, "queries": _queries},
 )

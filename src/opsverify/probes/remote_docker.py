@@ -19,7 +19,7 @@ from ..masking import scrub
 from ..verdict import shorten
 from . import compose
 from .containers import ContainerFacts, from_inspect
-from .containers_depth import DepthFacts, ExecResult, command_text
+from .containers_depth import DepthFacts, ExecResult, command_text, reach_script
 from .hosts_facts import access_for
 from .logs import MAX_LINES, LogFacts, _count, _register_env_secrets
 from .secrets import SecretsFacts, _register
@@ -72,25 +72,46 @@ def depth(entry: ContainerEntry, ctx: Context) -> DepthFacts:
             facts.memory_used, facts.memory_limit = docker.memory(name, f"container {name} on {entry.host}: stats")
         except OpsverifyError as exc:
             facts.stats_error = str(exc)
+    if entry.volumes:
+        _volumes(docker, entry, facts)
     for check in entry.exec:
         argv = ["/bin/sh", "-c", check.command] if isinstance(check.command, str) else check.command
-        facts.execs[command_text(check)] = _exec(docker, name, argv)
+        facts.execs[command_text(check)] = _exec(docker, name, argv, timeout)
     for target in entry.reaches:
-        host, _, port = target.rpartition(":")
-        seconds = str(max(1, round(timeout)))
-        probe = f"nc -z -w {seconds} {host} {port} 2>/dev/null || nc -w {seconds} {host} {port} </dev/null"
-        facts.reaches[target] = _exec(docker, name, ["/bin/sh", "-c", probe])
+        facts.reaches[target] = _exec(docker, name, ["/bin/sh", "-c", reach_script(target, timeout)], timeout)
     return facts
 
 
-def _exec(docker: RemoteDocker, name: str, argv: list[str]) -> ExecResult | str:
+def _volumes(docker: RemoteDocker, entry: ContainerEntry, facts: DepthFacts) -> None:
+    """As locally: each named volume exists; its size from the engine's disk usage when a budget is set."""
+    sizes: dict[str, int] = {}
+    if any(v.max_size is not None for v in entry.volumes):
+        try:
+            sizes = docker.volume_sizes(f"volume sizes (docker system df) on {docker.host}")
+        except OpsverifyError as exc:
+            facts.volumes = {v.name: str(exc) for v in entry.volumes}
+            return
+    for volume in entry.volumes:
+        try:
+            docker.volume(volume.name, f"volume {volume.name} on {docker.host}")
+        except NotFound:
+            facts.volumes[volume.name] = "does not exist (docker volume ls shows no such name)"
+            continue
+        except OpsverifyError as exc:
+            facts.volumes[volume.name] = str(exc)
+            continue
+        size = sizes.get(volume.name, -1)
+        facts.volumes[volume.name] = size if size >= 0 else None
+
+
+def _exec(docker: RemoteDocker, name: str, argv: list[str], timeout: float) -> ExecResult | str:
     what = f"container {name} on {docker.host}: exec {shorten(scrub(shlex.join(argv)), 60)}"
     try:
         result = docker.exec(name, argv)
     except OpsverifyError as exc:
         return str(exc)
     if result.timed_out:
-        return f"{what}: did not finish in time"
+        return f"did not finish within {timeout:g}s"
     if result.rc in (1, 125, 126, 127) and result.stdout.startswith(("Error response from daemon", "Cannot connect")):
         return f"{what}: Docker error on {docker.host}: {shorten(scrub(result.stdout), 120)}"
     return ExecResult(result.rc, result.stdout)

@@ -10,6 +10,7 @@ import promql_parser
 from opsverify.promql import results
 from opsverify.promql.aggregations import eval_aggregate
 from opsverify.promql.binary import eval_binary
+from opsverify.promql.byteescapes import rewrite_byte_escapes
 from opsverify.promql.functions import call_function
 from opsverify.promql.model import (
     Grid,
@@ -32,7 +33,7 @@ Handler = Callable[["Evaluator", Any, Grid], Value]
 def parse(expr: str) -> Any:
     """Parse with promql-parser, mapping its errors onto :class:`PromQLError`."""
     try:
-        return promql_parser.parse(expr)
+        return promql_parser.parse(rewrite_byte_escapes(expr))
     except (ValueError, RuntimeError, TypeError) as exc:
         raise PromQLError(f"parse error: {exc}") from None
 

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 import promql_parser
 
 from opsverify.errors import SourceError
+from opsverify.promql.byteescapes import rewrite_byte_escapes
 from opsverify.promql.engine import Engine
 from opsverify.promql.promqltest_check import Mismatch, check_annotations, check_failure, compare
 from opsverify.promql.promqltest_parse import ClearCmd, EvalCmd, LoadCmd, parse_file
@@ -79,7 +80,7 @@ def _parse(cmd: EvalCmd) -> Any:
     if cmd.unsupported:
         raise _Unsupported(cmd.unsupported)
     try:
-        return promql_parser.parse(cmd.expr)
+        return promql_parser.parse(rewrite_byte_escapes(cmd.expr))
     except (ValueError, RuntimeError, TypeError):
         raise _Unsupported("syntax promql-parser cannot parse") from None
 

@@ -7,6 +7,7 @@ import re
 
 from opsverify.promql.notation import NotationError
 from opsverify.promql.promqltest_parse import EvalCmd
+from opsverify.promql.regex import RegexError, compile_go
 from opsverify.promql.values import (
     InstantVector,
     Labels,
@@ -129,8 +130,8 @@ def matches(kind: str, pattern: str, message: str) -> bool:
     if kind == "msg":
         return strip_position(pattern) == strip_position(message)
     try:
-        return re.search(strip_position(pattern), message) is not None
-    except re.error:
+        return compile_go(strip_position(pattern)).matches(message)  # promqltest's regexes are Go's
+    except RegexError:
         raise NotationError(f"bad regex {pattern!r}") from None
 
 
@@ -158,10 +159,17 @@ def check_annotations(cmd: EvalCmd, annotations: list[tuple[str, str]]) -> None:
         raise Mismatch(f"unexpected info annotations: {infos}")
 
 
+def _go_search(pattern: str, message: str) -> bool:
+    try:
+        return compile_go(pattern).matches(message)
+    except RegexError:
+        raise NotationError(f"bad regex {pattern!r}") from None
+
+
 def check_failure(cmd: EvalCmd, message: str) -> None:
     if cmd.fail_message is not None and cmd.fail_message != message:
         raise Mismatch(f"expected error {cmd.fail_message!r}, got {message!r}")
-    if cmd.fail_regexp is not None and not re.search(cmd.fail_regexp, message):
+    if cmd.fail_regexp is not None and not _go_search(cmd.fail_regexp, message):
         raise Mismatch(f"expected error matching {cmd.fail_regexp!r}, got {message!r}")
     wanted = cmd.expects.get("fail", [])
     if wanted and not matches(wanted[0][0], wanted[0][1], message):

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Callable
 from datetime import timedelta
-from functools import lru_cache
 from typing import Any
 
 from opsverify.promql.model import NAME, Grid, MatrixData, MSeries, Row, VectorData, get_label
-from opsverify.promql.regex import go_regex
+from opsverify.promql.regex import GoRegex, RegexError, prometheus_matcher
 from opsverify.promql.storage import Storage, StoredSeries
 from opsverify.promql.values import Labels, PromQLError, is_stale
 
@@ -22,13 +20,12 @@ def ms(td: timedelta | None) -> int:
     return td // timedelta(milliseconds=1)
 
 
-@lru_cache(maxsize=4096)
-def compile_regex(pattern: str) -> re.Pattern[str]:
+def compile_regex(pattern: str) -> GoRegex:
     """Compile a Prometheus (Go RE2) regex, fully anchored, ``.`` matching newlines as Prometheus does."""
     try:
-        return re.compile(f"(?:{go_regex(pattern)})", re.DOTALL)
-    except re.error as exc:
-        raise PromQLError(f"invalid regular expression {pattern!r}: {exc}") from None
+        return prometheus_matcher(pattern)
+    except RegexError as exc:
+        raise PromQLError(str(exc)) from None
 
 
 def matcher_fn(matchers: list[Any], name: str | None) -> Callable[[Labels], bool]:

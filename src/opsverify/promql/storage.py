@@ -65,13 +65,13 @@ class Storage:
                 raise SourceError(file or "<load>", first_line + offset, str(exc)) from None
             self._add_values(labels, values, interval_ms)
 
-    def load_series(self, series: Mapping[str, str], interval_ms: int) -> None:
-        """promtool ``input_series`` style: ``{'up{job="api"}': "1 1 0x10"}``."""
+    def load_series(self, series: Mapping[str, str], interval_ms: int, *, start_ms: int = 0) -> None:
+        """promtool ``input_series`` style: ``{'up{job="api"}': "1 1 0x10"}``; the first value at ``start_ms``."""
         for selector, values in series.items():
-            self._add_values(parse_selector_labels(selector), expand_values(values), interval_ms)
+            self._add_values(parse_selector_labels(selector), expand_values(values), interval_ms, start_ms)
 
-    def _add_values(self, labels: Labels, values: list[float | None], interval_ms: int) -> None:
-        samples = [(i * interval_ms, v) for i, v in enumerate(values) if v is not None]
+    def _add_values(self, labels: Labels, values: list[float | None], interval_ms: int, start_ms: int = 0) -> None:
+        samples = [(start_ms + i * interval_ms, v) for i, v in enumerate(values) if v is not None]
         self.add(dict(labels), samples)
 
     def clear(self) -> None:

@@ -28,6 +28,32 @@ class AlertView:
         return f"Labels:{labels_str(self.labels)}\nAnnotations:{labels_str(self.annotations)}"
 
 
+def alerts_match(expected: list[tuple[AlertView, bool]], got: list[AlertView]) -> bool:
+    """Each expected alert matches a different firing alert, and none is left over. An expected alert flagged
+    ``subset`` (``exp_labels_match: subset``) matches an alert carrying at least its labels and annotations."""
+    if len(expected) != len(got):
+        return False
+
+    def fits(exp: AlertView, partial: bool, alert: AlertView) -> bool:
+        if not partial:
+            return exp == alert
+        return set(exp.labels) <= set(alert.labels) and set(exp.annotations) <= set(alert.annotations)
+
+    taken: list[int | None] = [None] * len(got)  # got index -> expected index (bipartite matching, augmenting paths)
+
+    def assign(i: int, seen: set[int]) -> bool:
+        for j, alert in enumerate(got):
+            if j not in seen and fits(*expected[i], alert):
+                seen.add(j)
+                owner = taken[j]
+                if owner is None or assign(owner, seen):
+                    taken[j] = i
+                    return True
+        return False
+
+    return all(assign(i, set()) for i in range(len(expected)))
+
+
 def indent_lines(text: str, indent: str) -> str:
     return ("\n" + indent).join(text.split("\n"))
 
@@ -100,3 +126,15 @@ def go_duration(ms: int) -> str:
     if ms < 1000:
         return f"{sign}{ms}ms"
     return sign + s
+
+
+def json_diff(expected: list[AlertView], got: list[AlertView]) -> str:
+    """promtool --diff: expected and got alerts as JSON (an empty side as one empty alert, as promtool does),
+    merged as github.com/nsf/jsondiff prints them."""
+    from .jsondiff import compare
+
+    def doc(alerts: list[AlertView]) -> list[dict[str, dict[str, str]]]:
+        items = [{"Labels": dict(a.labels), "Annotations": dict(a.annotations)} for a in alerts]
+        return items or [{"Labels": {}, "Annotations": {}}]
+
+    return compare(doc(expected), doc(got))

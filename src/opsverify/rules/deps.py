@@ -8,6 +8,8 @@ from typing import Any
 
 import promql_parser
 
+from opsverify.promql.byteescapes import rewrite_byte_escapes
+
 _CHILDREN = ("expr", "lhs", "rhs", "param", "vector_selector")
 
 
@@ -18,7 +20,7 @@ def referenced_names(node: Any) -> set[str] | None:
     while stack:
         n = stack.pop()
         if isinstance(n, promql_parser.VectorSelector):
-            name = _selector_name(n)
+            name = selector_name(n)
             if name is None:
                 return None
             names.add(name)
@@ -33,7 +35,7 @@ def referenced_names(node: Any) -> set[str] | None:
     return names
 
 
-def _selector_name(sel: Any) -> str | None:
+def selector_name(sel: Any) -> str | None:
     if sel.name:
         return str(sel.name)
     if getattr(sel.matchers, "or_matchers", None):
@@ -49,7 +51,7 @@ def template_reads(texts: Iterable[str]) -> set[str] | None:
     at run time (``printf ... | query``) and could read anything."""
     names: set[str] = set()
     for text in texts:
-        for literal in _query_literals(text) if "{{" in text else []:
+        for literal in query_literals(text) if "{{" in text else []:
             if literal is None:
                 return None
             try:
@@ -62,7 +64,7 @@ def template_reads(texts: Iterable[str]) -> set[str] | None:
     return names
 
 
-def _query_literals(text: str) -> list[str | None]:
+def query_literals(text: str) -> list[str | None]:
     """The argument of every ``query`` call in a template: its text when a literal, None when computed."""
     from .template.errors import TemplateError
     from .template.lexer import Lexer
@@ -82,6 +84,6 @@ def _query_literals(text: str) -> list[str | None]:
 def parse_expr(text: str) -> Any:
     """Parse PromQL with promql_parser; raise ValueError with the parser's message."""
     try:
-        return promql_parser.parse(text)
+        return promql_parser.parse(rewrite_byte_escapes(text))
     except Exception as exc:  # promql_parser raises its own (untyped) error
         raise ValueError(str(exc)) from None

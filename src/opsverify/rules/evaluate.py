@@ -13,8 +13,8 @@ from typing import Any
 
 from ._promql import STALE_NAN, Engine, InstantVector, PromQLError, RangeResult, Scalar, Storage
 from .alerts import Alert, AlertingState, Annotator, LabelExpander, LabelKey, RuleError, alerts_samples, label_key
-from .deps import referenced_names, template_reads
 from .model import Group, Rule
+from .readdeps import read_edges
 
 SampleList = list[tuple[dict[str, str], float]]
 
@@ -53,11 +53,7 @@ def plan(runs: Sequence[_RuleRun]) -> tuple[list[int], list[int], list[int]]:
     """Split rules (by index, in evaluation order) into: range-evaluated before the step loop, evaluated step by
     step (they read their own output or a later rule's, or are needed at the same step by such rules), and
     range-evaluated after the loop (they read step-evaluated rules but none of those reads them)."""
-    outputs = [{r.rule.name} if r.alerting is None else {"ALERTS", "ALERTS_FOR_STATE"} for r in runs]
-    reads: list[set[int]] = []
-    for run in runs:
-        names = _reads(run.rule)
-        reads.append({j for j, out in enumerate(outputs) if names is None or names & out})
+    reads = read_edges([r.rule for r in runs])
     step = {i for i, deps in enumerate(reads) if any(j >= i for j in deps)}
     step |= {j for i in step for j in reads[i] if j >= i}
     needs_step = _closure(reads, step)  # rules reading step rules (directly or not)
@@ -67,13 +63,6 @@ def plan(runs: Sequence[_RuleRun]) -> tuple[list[int], list[int], list[int]]:
     after = needs_step - step
     before = [i for i in range(len(runs)) if i not in step and i not in after]
     return before, sorted(step), sorted(after)
-
-
-def _reads(rule: Rule) -> set[str] | None:
-    """Names a rule reads: its expression's, plus those its templates query (they run at evaluation time)."""
-    names = referenced_names(rule.parsed)
-    templated = template_reads([*rule.labels.values(), *rule.annotations.values()])
-    return None if names is None or templated is None else names | templated
 
 
 def _closure(edges: list[set[int]], seeds: set[int]) -> set[int]:
@@ -100,11 +89,12 @@ class Evaluator:
         snapshot_ts: set[int],
         expand_label: LabelExpander,
         annotate: Annotator | None = None,
+        start_ms: int = 0,
     ) -> None:
         self.storage = storage
         self.engine = engine
         self.interval = interval_ms
-        self.steps = list(range(0, end_ms + 1, interval_ms))
+        self.steps = list(range(start_ms, start_ms + end_ms + 1, interval_ms))
         self.snapshot_ts = snapshot_ts
         self.outcome = Outcome(steps=len(self.steps))
         self.runs = [
@@ -138,7 +128,7 @@ class Evaluator:
     def _range(self, run: _RuleRun) -> bool:
         offset = run.group.query_offset_ms
         try:
-            result = self.engine.range(run.rule.parsed, -offset, self.steps[-1] - offset, self.interval)
+            result = self.engine.range(run.rule.parsed, self.steps[0] - offset, self.steps[-1] - offset, self.interval)
         except PromQLError:
             return False  # let the step-by-step path find the failing timestamp
         by_ts: dict[int, SampleList] = {ts: [] for ts in self.steps}

@@ -10,7 +10,10 @@ if TYPE_CHECKING:
     from .runner import GroupResult
 
 
-def write_junit(path: str, report: list[tuple[str, list[GroupResult], str, float]]) -> None:
+def write_junit(
+    path: str, report: list[tuple[str, list[GroupResult], str, float]], coverage: float | None = None
+) -> None:
+    """``coverage`` (percent of rules covered, from --coverage) is a ``rule_coverage`` property of each suite."""
     root = ET.Element("testsuites")
     for file, results, fatal, seconds in report:
         failures = sum(1 for r in results if not r.passed) + (1 if fatal else 0)
@@ -23,6 +26,9 @@ def write_junit(path: str, report: list[tuple[str, list[GroupResult], str, float
             errors="0",
             time=f"{seconds:.3f}",
         )
+        if coverage is not None:
+            props = ET.SubElement(suite, "properties")
+            ET.SubElement(props, "property", name="rule_coverage", value=f"{coverage:.1f}")
         if fatal:
             case = ET.SubElement(suite, "testcase", name=file, classname=file)
             ET.SubElement(case, "failure", message=fatal.splitlines()[0]).text = fatal

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +15,11 @@ from opsverify.yamlsrc import load as _load_yaml
 from .deps import parse_expr
 from .template import check_alert_text
 
-_LABEL = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
-_METRIC = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
+
+def valid_name(name: str) -> bool:
+    """Prometheus 3 (UTF-8 name validation, promtool 3's default): any non-empty valid UTF-8 text is a label or
+    metric name (``bad-label``, ``my.metric``); Prometheus 2 wanted ``[a-zA-Z_][a-zA-Z0-9_]*``."""
+    return bool(name) and not any(0xD800 <= ord(c) <= 0xDFFF for c in name)
 
 
 @dataclass
@@ -59,6 +62,7 @@ class Rule:
     file: str
     line: int
     parsed: Any = None
+    key_lines: dict[str, int] = field(default_factory=dict)  # line of each key of the rule (expr, labels, ...)
 
 
 @dataclass
@@ -112,15 +116,36 @@ def check_durations(value: Any, filename: str) -> None:
             check_durations(item, filename)
 
 
-def load_rule_file(path: str | Path) -> list[Group]:
-    """Read and validate one rule file; raise SourceError naming file and line."""
+def load_rule_file(path: str | Path, *, ignore_unknown_fields: bool = False) -> list[Group]:
+    """Read and validate one rule file; raise SourceError naming file and line.
+
+    ``ignore_unknown_fields``: keys Prometheus does not know are dropped instead of refused (promtool's flag).
+    """
     filename = str(path)
     raw = nulls_to_empty(_load_yaml(path, go_text=True))
     if raw is None:
         return []
+    if ignore_unknown_fields:
+        _drop_unknown(raw, RuleFileSpec)
     check_durations(raw, filename)
     spec = Converter(filename).dataclass(raw, RuleFileSpec, "", 1)
     return _Validator(filename, raw).groups(spec)
+
+
+_NESTED = {"groups": GroupSpec, "rules": RuleSpec}
+
+
+def _drop_unknown(raw: Any, spec: type) -> None:
+    """Remove keys ``spec`` (a rulefmt dataclass) does not declare, recursively through groups and rules."""
+    if not isinstance(raw, dict):
+        return
+    known = {f.metadata.get("key", f.name) for f in fields(spec)}
+    for key in [k for k in raw if k not in known]:
+        del raw[key]
+    for key, child in _NESTED.items():
+        items = raw.get(key)
+        for item in items if isinstance(items, list) else []:
+            _drop_unknown(item, child)
 
 
 class _Validator:
@@ -181,6 +206,7 @@ class _Validator:
             self.filename,
             line,
             parsed,
+            {str(k): raw.line_of(k) for k in raw},
         )
 
     def check_kind_and_expr(self, r: RuleSpec, where: str, line: int, expr_line: int) -> Any:
@@ -201,17 +227,17 @@ class _Validator:
                 raise self.fail(at(key), f"{where}: invalid field '{key}' in recording rule")
         if r.annotations:
             raise self.fail(at("annotations"), f"{where}: invalid field 'annotations' in recording rule")
-        if not _METRIC.match(str(r.record)):
+        if not valid_name(str(r.record)):
             raise self.fail(at("record"), f"{where}: invalid recording rule name: {r.record}")
 
     def check_labels(self, labels: dict[str, str], r: RuleSpec, where: str, at: Any) -> None:
         for name, value in labels.items():
-            if not _LABEL.match(name) or name == "__name__":
+            if not valid_name(name) or name == "__name__":
                 raise self.fail(at("labels"), f"{where}.labels: invalid label name: {name}")
             if r.alert:
                 self.check_template(value, f"label {name!r}", str(r.alert), where, at("labels"))
         for name, value in r.annotations.items():
-            if not _LABEL.match(name):
+            if not valid_name(name):
                 raise self.fail(at("annotations"), f"{where}.annotations: invalid annotation name: {name}")
             self.check_template(value, f"annotation {name!r}", str(r.alert), where, at("annotations"))
 

@@ -44,9 +44,11 @@ class Session:
         self.external_labels = dict(external_labels or {})
         self.external_url = external_url
 
-    def load(self, series: str, values: str, series_interval_ms: int, file: str = "", line: int = 0) -> None:
+    def load(
+        self, series: str, values: str, series_interval_ms: int, file: str = "", line: int = 0, start_ms: int = 0
+    ) -> None:
         try:
-            self.storage.load_series({series: values}, series_interval_ms)
+            self.storage.load_series({series: values}, series_interval_ms, start_ms=start_ms)
         except (PromQLError, ValueError) as exc:
             raise SourceError(file or "<series>", line, f"input series {series!r}: {exc}") from None
 
@@ -62,9 +64,11 @@ class Session:
             self.external_labels,
             self.external_url,
             lambda expr: self.query(expr, ts),
+            ts / 1000,
         )
 
-    def evaluate(self, groups: Sequence[Group], end_ms: int, snapshot_ts: set[int]) -> Outcome:
+    def evaluate(self, groups: Sequence[Group], end_ms: int, snapshot_ts: set[int], start_ms: int = 0) -> Outcome:
+        """Evaluate ``groups`` at every interval from ``start_ms`` to ``start_ms + end_ms``."""
         evaluator = Evaluator(
             groups,
             self.storage,
@@ -74,6 +78,7 @@ class Session:
             snapshot_ts,
             self.expand,
             lambda rule, alert: self.render(alert, rule.annotations),
+            start_ms,
         )
         return evaluator.run()
 

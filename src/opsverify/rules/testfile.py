@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from opsverify.errors import SourceError
 from opsverify.schema import Converter, Duration
@@ -26,6 +28,8 @@ class InputSeries:
 class ExpAlert:
     exp_labels: dict[str, str] = field(default_factory=dict)
     exp_annotations: dict[str, str] = field(default_factory=dict)
+    # opsverify extension (promtool refuses the key): "subset" matches an alert carrying at least these
+    exp_labels_match: Literal["exact", "subset"] = "exact"
 
 
 @dataclass
@@ -62,8 +66,10 @@ class TestGroup:
     external_labels: dict[str, str] = field(default_factory=dict)
     external_url: str = ""
     name: str = ""
+    start_timestamp: str = ""
     line: int = field(default=0, init=False)
     series_lines: list[int] = field(default_factory=list, init=False)
+    start_ms: int = field(default=0, init=False)
 
 
 @dataclass
@@ -155,7 +161,13 @@ def _check(tf: TestFile, raw: Any) -> None:
         if name in seen:
             raise SourceError(tf.path, order.line_of(i), f"group name repeated in evaluation order: {name}")
         seen.add(name)
+    groups = _items(raw, "tests")
     for gi, group in enumerate(tf.tests):
+        graw = groups[gi] if gi < len(groups) else LDict()
+        if group.start_timestamp:
+            line = graw.line_of("start_timestamp") if isinstance(graw, LDict) else group.line
+            group.start_ms = parse_start_timestamp(group.start_timestamp, tf.path, line)
+        _check_float_values(graw, tf.path, gi)
         for ci, case in enumerate(group.alert_rule_test):
             if not case.alertname:
                 where = f"tests[{gi}].alert_rule_test[{ci}]"
@@ -165,3 +177,37 @@ def _check(tf: TestFile, raw: Any) -> None:
                 if sample.histogram:
                     where = f"tests[{gi}].promql_expr_test[{ci}].exp_samples[{si}].histogram"
                     raise SourceError(tf.path, expr_case.line, f"{where}: native histograms are not supported")
+
+
+def parse_start_timestamp(text: str, filename: str, line: int) -> int:
+    """promtool's parseTime: Unix seconds (a float) or RFC 3339; in ms."""
+    try:
+        return round(float(text) * 1000) if _UNIX.match(text) else _rfc3339_ms(text)
+    except ValueError:
+        raise SourceError(filename, line, f'start_timestamp: cannot parse "{text}" to a valid timestamp') from None
+
+
+_UNIX = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
+
+
+def _rfc3339_ms(text: str) -> int:
+    if not _RFC3339.match(text):
+        raise ValueError(text)
+    head, frac, zone = re.split(r"(\.\d+)?(?=Z$|[+-]\d{2}:\d{2}$)", text, maxsplit=1)
+    stamp = datetime.fromisoformat(head + (zone.replace("Z", "+00:00")))
+    return round(stamp.timestamp() * 1000) + (round(float(frac) * 1000) if frac else 0)
+
+
+# Go's YAML decoder reads these words as text, so a float field refuses them (only .nan/.inf are floats).
+_NOT_GO_FLOATS = {"nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
+
+
+def _check_float_values(graw: Any, filename: str, gi: int) -> None:
+    for ci, case in enumerate(_items(graw, "promql_expr_test")):
+        for si, sample in enumerate(_items(case, "exp_samples")):
+            value = sample.get("value") if isinstance(sample, LDict) else None
+            if isinstance(value, str) and value.lower() in _NOT_GO_FLOATS:
+                where = f"tests[{gi}].promql_expr_test[{ci}].exp_samples[{si}].value"
+                line = sample.line_of("value")
+                raise SourceError(filename, line, f"{where}: cannot unmarshal !!str `{value}` into float64")

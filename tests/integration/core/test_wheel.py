@@ -112,9 +112,18 @@ def test_last_failed_and_xdist(venv: Path, folder: Path) -> None:
     assert "test_http_status[api] PASSED" in again.stdout
     assert "test_http_status[web]" not in again.stdout  # only what failed last time
 
-    xdist = opsverify(venv, folder, "-n", "2")
-    assert xdist.returncode == 4
-    assert "opsverify does not run under pytest-xdist (-n/--dist)" in xdist.stdout + xdist.stderr
+    _Handler.broken = True
+    alone = opsverify(venv, folder, "-q", "--report-dir", "alone")  # a report dir (and history) of its own each
+    split = opsverify(venv, folder, "-q", "-n", "2", "--report-dir", "split")
+    assert "bringing up nodes" in split.stdout  # pytest-xdist really ran
+    assert alone.returncode == split.returncode == 1
+
+    def summary(done: subprocess.CompletedProcess[str]) -> list[str]:
+        lines = [line for line in done.stdout.splitlines() if line.startswith("opsverify: ")]
+        return [line.replace("/alone/", "/DIR/").replace("/split/", "/DIR/") for line in lines]
+
+    assert summary(alone) == summary(split)
+    assert summary(split)[0].startswith("opsverify: FAIL:")
 
 
 def test_the_installed_tool_checks_the_lab(venv: Path, tmp_path: Path, lab_stack: None) -> None:

@@ -5,6 +5,7 @@ host17 is a dead port. Started once per session, stopped (sshd, containers, file
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -63,8 +64,8 @@ def verdicts(junit: Path) -> dict[str, tuple[str, str]]:
         if failure is None:
             failure = case.find("error")
         skipped = case.find("skipped")
-        if failure is not None:
-            found[case.get("name", "")] = ("failed", failure.get("message", ""))
+        if failure is not None:  # the message reads "[severity] target: reason"
+            found[case.get("name", "")] = ("failed", re.sub(r"^\[\w+\] ", "", failure.get("message", "")))
         elif skipped is not None:
             found[case.get("name", "")] = ("skipped", skipped.get("message", ""))
         else:

@@ -89,7 +89,7 @@ def test_environment_vars_are_not_in_the_repr(inv):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("", "inventory.yml: the inventory is empty"),
+        ("", "inventory.yml:1: the inventory is empty"),
         ("- a\n", "inventory.yml:1: the inventory must be a mapping"),
         ("version: 2\n", "inventory.yml:1: unsupported inventory version 2"),
         ("version: 1\ncontainer: []\n", "inventory.yml:2: unknown key 'container' (did you mean 'containers'?)"),

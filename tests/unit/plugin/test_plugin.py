@@ -124,12 +124,12 @@ def test_markers_are_registered_for_strict_markers(suite):
 
 
 def test_junit_carries_target_and_severity(suite, tmp_path):
+    """Target in the testcase name, severity in the failure message (where CI shows it); details: results.json
+    (tests/unit/plugin/test_report_outputs.py covers the JUnit rewrite)."""
     STATE_DOWN.add("db")
     run(suite, f"--junitxml={tmp_path / 'j.xml'}", "-o", "junit_family=xunit1")
     cases = {c.get("name"): c for c in ET.parse(tmp_path / "j.xml").getroot().iter("testcase")}
-    props = {p.get("name"): p.get("value") for p in cases["test_up[db]"].iter("property")}
-    assert props["target"] == "db" and props["severity"] == "warning" and props["kind"] == "fake"
-    assert cases["test_up[db]"].find("failure").get("message") == "db: state is 'down', expected 'up'"
+    assert cases["test_up[db]"].find("failure").get("message") == "[warning] db: state is 'down', expected 'up'"
 
 
 def test_unknown_environment_in_options_exits_4(suite):
@@ -216,7 +216,7 @@ def test_a_probe_over_its_budget_fails_its_check_and_the_run_goes_on(suite, monk
     registry.register(Kind("fake", gather=slow_or_fast, targets=lambda ctx: active(ctx, ctx.inventory.containers)))
     monkeypatch.setattr(Kind, "budget", lambda self, entry, ctx: 0.5)
     result = run(suite)
-    result.assert_outcomes(passed=3, errors=2)  # web-1's two checks; the others pass
+    result.assert_outcomes(passed=3, failed=2)  # web-1's two checks fail (not errors); the others pass
     result.stdout.fnmatch_lines(
         ["web-1: probe did not finish within its 0.5s budget (a target that hangs or trickles its answer)"]
     )

@@ -59,3 +59,34 @@ def test_glob_with_a_slash_or_shell_characters_is_refused(tmp_path):
     inv.write_text("version: 1\nbackups:\n  - name: a\n    directory: /b\n    glob: '*; rm -rf /'\n")
     with pytest.raises(InventoryError, match=r"inv.yml:3: backups\[0\]: glob"):
         load_inventory(inv, environ={})
+
+
+def test_contains_paths_against_a_listing():
+    from opsverify.probes import backups_archive
+
+    listing = ["./data/", "./data/db.sql", ".env", "config/app.yml"]
+    assert backups_archive.missing(listing, ["data/", ".env", "config/", "config/app.yml"]) == []
+    assert backups_archive.missing(listing, ["uploads/", "data/db.sql", "secrets.yml", "data"]) == [
+        "uploads/",
+        "secrets.yml",
+    ]
+
+
+def test_zip_listing_names():
+    from opsverify.probes import backups_archive
+
+    text = (
+        "Archive:  x.zip\n  Length      Date    Time    Name\n---------  ---------- -----   ----\n"
+        "       12  2026-11-23 09:35   uploads/read me.txt\n        0  2026-11-23 09:35   uploads/\n"
+        "---------                     -------\n       12                     2 files\n"
+    )
+    assert backups_archive._zip_names(text.splitlines()) == ["uploads/read me.txt", "uploads/"]
+
+
+def test_contains_without_a_listing_says_why():
+    entry = BackupEntry(name="db", directory="/b", contains=[".env"])
+    facts = BackupFacts("/b on local://", now=1.0, backups=[Backup("db.tar.gz.gpg", 1.0, 5000)])
+    facts.unlisted = "no key (set gpg_home)"
+    assert backups.archive_contains(entry, facts).message == (
+        "db: cannot check what db.tar.gz.gpg holds: no key (set gpg_home)"
+    )

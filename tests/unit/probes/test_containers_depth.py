@@ -58,3 +58,46 @@ def test_exec_expectations():
     )
     facts.execs["pg_isready"] = ExecResult(0, "/tmp:5432 - accepting connections\n")
     assert containers_depth.exec_commands(entry, facts).ok
+
+
+@pytest.mark.parametrize(
+    ("wanted", "limit", "message"),
+    [
+        (">= 512MiB", 256 << 20, "web: memory limit is 256.0 MiB, expected >= 512MiB"),
+        (">= 512MiB", 512 << 20, "web: memory limit 512.0 MiB (>= 512MiB)"),
+        ("<= 1GiB", 2 << 30, "web: memory limit is 2.0 GiB, expected <= 1GiB"),
+        (">= 512MiB", 0, "web: has no memory limit (HostConfig.Memory is 0), expected one >= 512MiB"),
+        (True, 64 << 20, "web: memory limit 64.0 MiB"),
+    ],
+)
+def test_memory_limit_value(wanted, limit, message):
+    entry = ContainerEntry(name="web", memory_limit=wanted)
+    assert containers_depth.memory_limit_set(entry, _facts(memory=limit)).message == message
+
+
+def test_memory_limit_must_be_a_comparison():
+    with pytest.raises(ValueError, match="must be true or a comparison with a size"):
+        ContainerEntry(name="web", memory_limit="lots")
+
+
+def test_volumes_exist_mounted_and_in_budget():
+    from opsverify.inventory.containers import VolumeCheck
+
+    base = _facts()
+    base.attrs["Mounts"] = [{"Type": "volume", "Name": "pgdata"}, {"Type": "bind", "Name": ""}]
+    entry = ContainerEntry(name="db", volumes=[VolumeCheck(name="pgdata", max_size="1GiB"), VolumeCheck(name="logs")])
+    facts = DepthFacts(base, volumes={"pgdata": 2 << 30, "logs": 4096})
+    assert containers_depth.volumes(entry, facts).message == (
+        "db: volume pgdata holds 2.0 GiB, expected <= 1.0 GiB; volume logs exists but is not mounted by db"
+    )
+    facts.volumes = {"pgdata": 1 << 20, "logs": "does not exist (docker volume ls shows no such name)"}
+    assert containers_depth.volumes(entry, facts).message == (
+        "db: volume logs does not exist (docker volume ls shows no such name)"
+    )
+
+
+def test_reach_script_uses_nc_then_bash_and_explains_names():
+    script = containers_depth.reach_script("calendar-redis:6379", 3.0)
+    assert "nc -z -w 3 calendar-redis 6379" in script and "/dev/tcp/" in script
+    assert 'echo "calendar-redis resolves to $a inside"' in script
+    assert "getent" not in containers_depth.reach_script("127.0.0.1:6379", 3.0)  # an address needs no resolving

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import httpx
 import pytest
@@ -179,3 +180,41 @@ def test_connection_error_is_one_line():
 
     v = http_judges.body_regex(e, facts_for(e, refuse))
     assert v.message == "api: GET http://127.0.0.1:1/x: cannot connect: connection refused"
+
+
+def test_response_time_is_the_exchange_when_the_socket_could_tell():
+    e = entry(max_time=Duration(2.0))
+    busy = http_facts.HttpFacts(url=e.url, status=200, elapsed=2.39, exchange=0.004)
+    assert http_judges.response_time(e, busy).message == "api: responded in 0.00s"
+    unknown = http_facts.HttpFacts(url=e.url, status=200, elapsed=2.39)
+    assert http_judges.response_time(e, unknown).message == "api: responded in 2.39s, expected within 2s"
+
+
+def test_a_mock_transport_has_no_kernel_clock_and_falls_back_to_the_wall_clock():
+    f = facts_for(entry(), reply(body="ok"))
+    assert f.exchange is None
+    assert f.response_time == f.elapsed
+
+
+def test_a_read_only_post_sends_its_body_without_allow_write():
+    seen = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((request.method, request.content))
+        return httpx.Response(200, json={"status": "success"})
+
+    e = HttpEntry(name="loki-query", url="http://127.0.0.1:1/q", method="post", read_only=True, body='{"query": "up"}')
+    assert http_judges.status(e, facts_for(e, handler)).ok
+    assert seen == [("POST", b'{"query": "up"}')]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"method": "POST"}, "method POST can change the target: checks only read unless allow_write: true"),
+        ({"method": "DELETE", "read_only": True}, "read_only: true is for POST query APIs; DELETE needs allow_write"),
+    ],
+)
+def test_write_methods_need_an_explicit_opt_in(fields, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        HttpEntry(name="x", url="http://127.0.0.1:1/", **fields)

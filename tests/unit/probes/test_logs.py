@@ -18,6 +18,56 @@ def test_iso_and_syslog_stamps():
     assert logs.parse_stamp("no stamp") is None
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ts=2026-01-02T03:04:05.000Z caller=main.go:1 level=error msg=x",  # Prometheus 2, Alertmanager
+        "level=error ts=2026-01-02T03:04:05.123456789Z caller=x msg=y",  # Loki
+        'time=2026-01-02T03:04:05.000Z level=ERROR source=main.go:1 msg="x"',  # Prometheus 3 (slog)
+        'logger=sqlstore t=2026-01-02T04:04:05.1+01:00 level=error msg="x"',  # Grafana
+        'ts="2026-01-02 03:04:05" level=error',
+        '{"@timestamp": "2026-01-02T03:04:05Z", "level": "error"}',  # ECS, logstash
+        '{"level": "error", "time": "2026-01-02T03:04:05.000+00:00", "msg": "x"}',
+        '{"level": "error", "ts": 1767323045.25, "msg": "x"}',  # zap
+        '{"level": 50, "time": 1767323045000, "msg": "x"}',  # bunyan/pino, milliseconds
+        '{"ts": 1767323045000000000}',  # nanoseconds
+    ],
+)
+def test_logfmt_and_json_lines_are_placed_in_time(line):
+    assert logs.parse_stamp(line) == pytest.approx(1767323045.0, abs=1)
+
+
+@pytest.mark.parametrize("line", ['{"msg": "no time"}', "{not json", '["ts", 1]', "msg=ts=yesterday"])
+def test_lines_without_a_usable_time_have_none(line):
+    assert logs.parse_stamp(line) is None
+
+
+def test_an_old_logfmt_error_leaves_the_window():
+    lines = [
+        "ts=2026-01-01T00:00:00.000Z level=error msg=old",
+        "ts=2026-01-02T00:00:00.000Z level=info msg=new",
+    ]
+    kept, note = logs.within(lines, logs.parse_stamp("2026-01-01T12:00:00Z") or 0)
+    assert (kept, note) == (lines[1:], "")
+    entry = LogEntry(name="prom", path="/x", since=3600.0)
+    facts = logs.LogFacts("/x on local://")
+    logs._count(entry, facts, kept)
+    assert logs.error_rate(entry, facts).ok
+
+
+def test_must_match_needs_a_line_in_the_window():
+    entry = LogEntry(name="worker", path="/x", must_match="polling started", since=3600.0)
+    facts = logs.LogFacts("/x on local://")
+    logs._count(entry, facts, ["INFO boot", "INFO ready"])
+    assert logs.required_line(entry, facts).message == (
+        "worker: no line in the last 1h of /x on local:// matches /polling started/, expected at least one"
+    )
+    logs._count(entry, facts, ["INFO polling started every 30s"])
+    assert logs.required_line(entry, facts).message == (
+        "worker: 1 line(s) in the last 1h of /x on local:// match /polling started/"
+    )
+
+
 def test_window_keeps_continuation_lines_with_their_stamp():
     lines = ["2026-01-01T00:00:00Z ERROR old", "  at old()", "2026-01-02T00:00:00Z ERROR new", "  at new()"]
     kept, note = logs.within(lines, logs.parse_stamp("2026-01-01T12:00:00Z x") or 0)

@@ -8,7 +8,7 @@ import pytest
 
 from opsverify.promql import Engine, InstantVector, Storage
 from opsverify.promql.functions.labelfuncs import go_expand
-from opsverify.promql.regex import go_regex
+from opsverify.promql.regex import compile_go
 from opsverify.promql.xxhash import xxh64
 
 
@@ -92,17 +92,14 @@ def test_count_values_formats_like_go(engine: Engine) -> None:
 
 
 def test_go_template_expansion() -> None:
-    m = __import__("re").fullmatch(r"(?P<host>[a-z]+):(\d+)", "web:80")
+    rx = compile_go(r"(?P<host>[a-z]+):(\d+)")
+    m = rx.fullmatch("web:80")
     assert m is not None
-    assert go_expand("$1-$2", m) == "web-80"
-    assert go_expand("${1}_x", m) == "web_x"
-    assert go_expand("$1_x", m) == ""  # Go reads the name "1_x"
-    assert go_expand("$host $$", m) == "web $"
-
-
-def test_go_regex_translation() -> None:
-    assert go_regex("a(?i)b") == "a(?i:b)"
-    assert go_regex("[[:digit:]]+") == "[0-9]+"
+    assert go_expand(rx, "$1-$2", m) == "web-80"
+    assert go_expand(rx, "${1}_x", m) == "web_x"
+    assert go_expand(rx, "$1_x", m) == ""  # Go reads the name "1_x"
+    assert go_expand(rx, "$host $$", m) == "web $"
+    assert go_expand(rx, "${ho st} $", m) == "${ho st} $"  # malformed references stay literal
 
 
 def test_xxhash64_known_vectors() -> None:

@@ -101,3 +101,60 @@ def test_the_word_query_in_plain_text_is_not_a_query() -> None:
 
     assert template_reads(['failing to handle {{ $value | humanize }}% of "query" requests']) == set()
     assert template_reads(['{{ "up" | query }}']) is None
+
+
+def test_plan_keeps_alerts_reading_an_earlier_alerts_series_on_the_range_path() -> None:
+    runs = make_runs(
+        ("alert", "Down", "up == 0"),
+        ("alert", "Degraded", 'x > 1 unless on (job) ALERTS{alertname="Down", alertstate="firing"}'),
+        ("alert", "Self", 'y > 1 unless ALERTS_FOR_STATE{alertname="Self"}'),  # reads itself: steps
+    )
+    assert plan(runs) == ([0, 1], [2], [])
+
+
+def test_plan_matches_alerts_by_their_fixed_labels() -> None:
+    runs = make_runs(
+        ("alert", "Page", "up == 0"),
+        ("alert", "Many", 'count(ALERTS{severity="critical"}) > 3'),  # reads Page only (Many is a warning)
+        ("alert", "Later", "z > 1"),
+    )
+    runs[0].rule.labels = {"severity": "critical"}
+    runs[1].rule.labels = {"severity": "warning"}
+    runs[2].rule.labels = {"severity": "{{ $labels.s }}"}  # templated: could be critical, so Many reads it
+    assert plan(runs) == ([0], [1, 2], [])
+    runs[2].rule.labels = {"severity": "info"}
+    assert plan(runs) == ([0, 1, 2], [], [])
+
+
+INHIBIT_RULES = """groups:
+  - name: g
+    rules:
+      - alert: Down
+        expr: up == 0
+        for: 2m
+      - alert: Degraded
+        expr: rate(errors_total[3m]) > 0.5 unless on (job) ALERTS{alertname="Down", alertstate="firing"}
+        for: 1m
+"""
+INHIBIT_TESTS = """rule_files: [rules.yml]
+tests:
+  - input_series:
+      - {series: 'up{job="a"}', values: '1x8 0x8 1x9'}
+      - {series: 'errors_total{job="a"}', values: '0+60x25'}
+    alert_rule_test:
+""" + "".join(f"      - {{eval_time: {m}m, alertname: Degraded}}\n" for m in range(26))
+
+
+def test_inhibition_range_and_step_paths_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "rules.yml").write_text(INHIBIT_RULES)
+    (tmp_path / "t.yml").write_text(INHIBIT_TESTS)
+
+    def firing_minutes(range_rules: int) -> list[int]:
+        result = load_runner(tmp_path / "t.yml").run_group(0)
+        assert result.outcome is not None and result.outcome.range_rules == range_rules
+        return [c.eval_ms // 60_000 for c in result.cases if c.got]
+
+    fast = firing_minutes(range_rules=2)  # both rules vectorised
+    monkeypatch.setattr(evaluate, "plan", lambda runs: ([], list(range(len(runs))), []))
+    assert fast == firing_minutes(range_rules=0)
+    assert 5 in fast and 12 not in fast  # fires, then is inhibited while Down fires (from 10m)

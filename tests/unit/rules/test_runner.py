@@ -181,13 +181,24 @@ def test_bad_input_series_names_the_line(tmp_path: Path, bad: str) -> None:
     assert f"{tmp_path / 't.yml'}:7: input series" in out.getvalue()
 
 
-def test_bad_rule_file_stops_before_any_test_with_file_and_line(tmp_path: Path, capsys: Any) -> None:
-    """Unlike promtool (which fails that file and runs the others), a bad file stops the run: exit 4."""
+def test_bad_rule_file_fails_that_file_and_the_others_run(tmp_path: Path) -> None:
+    """As promtool: a bad file fails (file:line: what under its FAILED:), the others still run; exit 4 (bad input)."""
     (tmp_path / "bad").mkdir()
     (tmp_path / "good").mkdir()
     bad = write(tmp_path / "bad", RULES.replace("expr: job:up:sum == 0", "expr: job:up:sum =="))
     out = io.StringIO()
     assert main([str(bad), str(write(tmp_path / "good"))], out=out) == 4
+    text = out.getvalue()
+    assert f"  FAILED:\n{tmp_path / 'bad' / 'rules.yml'}:9: groups[1].rules[0].expr: could not parse" in text
+    assert text.endswith(f"Unit Testing:  {tmp_path / 'good' / 't.yml'}\n  SUCCESS\n\n")
+
+
+def test_stop_on_bad_file_runs_nothing(tmp_path: Path, capsys: Any) -> None:
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "good").mkdir()
+    bad = write(tmp_path / "bad", RULES.replace("expr: job:up:sum == 0", "expr: job:up:sum =="))
+    out = io.StringIO()
+    assert main([str(bad), str(write(tmp_path / "good"))], out=out, stop_on_bad_file=True) == 4
     assert out.getvalue() == ""  # nothing ran
     err = capsys.readouterr().err
     assert err.startswith(f"{tmp_path / 'bad' / 'rules.yml'}:9: groups[1].rules[0].expr: could not parse")

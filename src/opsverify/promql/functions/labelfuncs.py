@@ -7,8 +7,10 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from opsverify.promql.byteescapes import has_invalid_utf8
 from opsverify.promql.functions.elementwise import go_max, go_min
 from opsverify.promql.model import NAME, Grid, Row, ScalarData, StringData, Value, VectorData, merge_rows, with_label
+from opsverify.promql.regex import GoRegex, expand
 from opsverify.promql.selectors import compile_regex, eval_times, instant_times, select
 from opsverify.promql.values import Labels, PromQLError
 
@@ -16,8 +18,6 @@ if TYPE_CHECKING:
     from opsverify.promql.engine import Evaluator
 
 Handler = Callable[["Evaluator", Any, Grid], Value]
-_LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
-_EXPAND = re.compile(r"\$(?:\$|\{([^}]*)\}|([a-zA-Z0-9_]+))")
 
 
 def _str(ev: Evaluator, node: Any, grid: Grid) -> str:
@@ -28,22 +28,13 @@ def _str(ev: Evaluator, node: Any, grid: Grid) -> str:
 
 
 def _valid_label(name: str) -> bool:
-    return bool(name) and (bool(_LABEL_NAME.match(name)) or name.isprintable())
+    """Prometheus 3 (UTF-8 names): non-empty valid UTF-8."""
+    return bool(name) and not has_invalid_utf8(name)
 
 
-def go_expand(template: str, match: re.Match[str]) -> str:
+def go_expand(rx: GoRegex, template: str, match: Any) -> str:
     """Go's regexp.Expand: $1, ${1}, $name, ${name}; unknown names expand to ''."""
-
-    def repl(m: re.Match[str]) -> str:
-        if m.group(0) == "$$":
-            return "$"
-        name = m.group(1) if m.group(1) is not None else m.group(2)
-        if name.isdigit():
-            idx = int(name)
-            return (match.group(idx) or "") if idx <= (match.re.groups or 0) else ""
-        return (match.groupdict().get(name) or "") if name in match.re.groupindex else ""
-
-    return _EXPAND.sub(repl, template)
+    return expand(rx, template, match)
 
 
 def label_replace(ev: Evaluator, node: Any, grid: Grid) -> Value:
@@ -58,7 +49,7 @@ def label_replace(ev: Evaluator, node: Any, grid: Grid) -> Value:
     for row in vec.rows:
         m = rx.fullmatch(dict(row.labels).get(src, ""))
         if m is not None:
-            row.labels = with_label(row.labels, dst, go_expand(repl, m))
+            row.labels = with_label(row.labels, dst, go_expand(rx, repl, m))
             row.drop_name = False if dst == NAME else row.drop_name
     return VectorData(merge_rows(vec.rows, grid.n))
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from .errors import TemplateExecError
 from .gofmt import sprint_value
+from .gotime import GoDuration, GoTime, call_method
 from .nodes import (
     Action,
     Branch,
@@ -84,7 +85,7 @@ class Executor:
         elif isinstance(node, Action):
             value = self.eval_pipe(dot, node.pipe)
             if not node.pipe.decl:
-                self.out.append("<no value>" if value is None else sprint_value(value))
+                self.out.append(print_value(value))
         elif isinstance(node, Branch):
             self.walk_branch(dot, node)
         elif isinstance(node, TemplateCall):
@@ -172,8 +173,37 @@ class Executor:
         if isinstance(first, Identifier):
             return self.call(dot, first, cmd, cmd.args[1:], final)
         if len(cmd.args) > 1 or final is not _MISSING:
-            raise self.errorf(first, f"can't give argument to non-function {first}")
+            return self.method_call(dot, first, cmd.args[1:], final)
         return self.eval_arg(dot, first)
+
+    def method_call(self, dot: Any, first: Node, args: list[Node], final: Any) -> Any:
+        """``(x | toTime).Format "2006-01-02"``: the last name of a field chain is a method given arguments."""
+        names = getattr(first, "names", None)
+        if (
+            not isinstance(first, Field | Variable | Chain)
+            or not names
+            or (isinstance(first, Variable) and len(names) < 2)
+        ):
+            raise self.errorf(first, f"can't give argument to non-function {first}")
+        if isinstance(first, Field):
+            receiver = self.fields(first, dot, names[:-1])
+        elif isinstance(first, Variable):
+            receiver = self.fields(first, self.var(names[0]), names[1:-1])
+        else:
+            receiver = self.fields(first, self.eval_arg(dot, first.node), names[:-1])
+        method = _method(receiver, names[-1])  # a value carrying its Go methods (Alertmanager's KV, Pairs...)
+        if method is None and not isinstance(receiver, GoTime | GoDuration):
+            raise self.errorf(first, f"can't give argument to non-function {first}")
+        values = [self.eval_arg(dot, a) for a in args] + ([] if final is _MISSING else [final])
+        if method is not None:
+            try:
+                return method(*values)
+            except (FuncError, TypeError) as exc:
+                raise self.errorf(first, f"error calling {names[-1]}: {exc}") from None
+        try:
+            return call_method(receiver, names[-1], values)
+        except TemplateExecError as exc:
+            raise self.errorf(first, str(exc)) from None
 
     def eval_arg(self, dot: Any, node: Node) -> Any:
         if isinstance(node, Literal):
@@ -201,10 +231,21 @@ class Executor:
         return value
 
     def field(self, node: Node, value: Any, name: str) -> Any:
+        method = _method(value, name)
+        if method is not None:  # a niladic Go method such as .SortedPairs or .Alerts.Firing
+            try:
+                return method()
+            except TypeError as exc:
+                raise self.errorf(node, f"error calling {name}: {exc}") from None
         if isinstance(value, GoMap):
             return value.get(name, value.zero())
         if isinstance(value, GoStruct) and name in value.fields:
             return value.fields[name]
+        if isinstance(value, GoTime | GoDuration):
+            try:
+                return call_method(value, name, [])
+            except TemplateExecError as exc:
+                raise self.errorf(node, str(exc)) from None
         if value is None:
             raise self.errorf(node, f"nil pointer evaluating interface {{}}.{name}")
         raise self.errorf(node, f"can't evaluate field {name} in type {go_type(value)}")
@@ -233,6 +274,20 @@ class Executor:
                 raise self.errorf(ident, f"wrong type for value; expected {expected}; got {go_type(value)}")
             if expected == "float64" and isinstance(value, int):
                 values[i] = float(value)
+
+
+def print_value(value: Any) -> str:
+    """How an action prints its value: ``<no value>`` for nil, a Go ``String()`` method when the value has one."""
+    if value is None:
+        return "<no value>"
+    stringer = _method(value, "String")
+    return str(stringer()) if stringer is not None else sprint_value(value)
+
+
+def _method(value: Any, name: str) -> Callable[..., Any] | None:
+    """Values may carry Go methods as a ``go_methods`` table (name -> callable), e.g. Alertmanager's template KV."""
+    methods = getattr(value, "go_methods", None)
+    return methods.get(name) if isinstance(methods, dict) else None
 
 
 def _fits(value: Any, expected: str) -> bool:

@@ -40,10 +40,12 @@ def alert_data(
     return GoStruct(type_name, fields)
 
 
-def expand(text: str, name: str, data: Any, query: QueryFunc | None = None, external_url: str = "") -> str:
+def expand(
+    text: str, name: str, data: Any, query: QueryFunc | None = None, external_url: str = "", now_s: float = 0.0
+) -> str:
     """Expand ``text``; raise :class:`TemplateError` carrying Prometheus' message on failure."""
     tree = parse_cached(text, name)
-    funcs: dict[str, Func] = {**BUILTINS, **prometheus_funcs(query, external_url)}
+    funcs: dict[str, Func] = {**BUILTINS, **prometheus_funcs(query, external_url, now_s)}
 
     def tmpl(tname: str, tdata: Any) -> str:
         if tname not in tree.templates:
@@ -71,13 +73,15 @@ def expand_alert_text(
     external_labels: Mapping[str, str] | None = None,
     external_url: str = "",
     query: QueryFunc | None = None,
+    now_s: float = 0.0,
 ) -> str:
-    """A label or annotation value as an alerting rule renders it; errors render in place, as in Prometheus."""
+    """A label or annotation value as an alerting rule renders it; errors render in place, as in Prometheus.
+    ``now_s``: the evaluation time in seconds (the template function ``now``)."""
     if "{{" not in text:
         return text
     data = alert_data(labels, value, external_labels or {}, external_url)
     try:
-        return expand(ALERT_DEFS + text, "__alert_" + alert_name, data, query, external_url)
+        return expand(ALERT_DEFS + text, "__alert_" + alert_name, data, query, external_url, now_s)
     except TemplateError as exc:
         return f"<error expanding template: {exc}>"
 

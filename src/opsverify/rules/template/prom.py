@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import math
 import re
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from opsverify.promql.regex import GoRegex, RegexError, compile_go
+
 from .execute import Func, FuncError
+from .gofmt import go_quote
+from .gotime import GoDuration, GoTime
 from .humanize import humanize, humanize1024, humanize_duration, humanize_percentage, humanize_timestamp, to_float
 from .values import GoMap, GoStruct
 
@@ -38,34 +43,26 @@ def _label(name: str, s: Any) -> str:
     return str(labels.get(name, ""))
 
 
-def _compile(pattern: str) -> re.Pattern[str]:
+def _compile(pattern: str) -> GoRegex:
+    """Go's ``regexp.Compile``, as ``match`` calls it (``regexp.MatchString``)."""
     try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise FuncError(f"error parsing regexp: {exc}: `{pattern}`") from None
+        return compile_go(pattern)
+    except RegexError as exc:
+        raise FuncError(str(exc)) from None
 
 
-_GO_REPL = re.compile(r"\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))")
+def _must_compile(pattern: str) -> GoRegex:
+    """Go's ``regexp.MustCompile``, as ``reReplaceAll`` calls it: the panic text template reports."""
+    try:
+        return compile_go(pattern)
+    except RegexError as exc:
+        shown = f"`{pattern}`" if "`" not in pattern and pattern.isprintable() else go_quote(pattern)
+        raise FuncError(f"regexp: Compile({shown}): {exc}") from None
 
 
 def re_replace_all(pattern: str, repl: str, text: str) -> str:
     """Go regexp.ReplaceAllString: ``$1``/``${1}``/``$name`` expand (``$1x`` is group "1x"), ``$$`` is ``$``."""
-    rx = re.compile(pattern) if pattern else re.compile("")
-
-    def expand(m: re.Match[str]) -> str:
-        def one(r: re.Match[str]) -> str:
-            if r.group(1) == "$":
-                return "$"
-            name = r.group(2) or r.group(3)
-            try:
-                value = m.group(int(name)) if name.isdigit() else m.group(name)
-            except IndexError:
-                return ""
-            return value or ""
-
-        return _GO_REPL.sub(one, repl)
-
-    return rx.sub(expand, text)
+    return _must_compile(pattern).replace_all(text, repl)
 
 
 def _split_host_port(hostport: str) -> tuple[str, str] | None:
@@ -134,8 +131,9 @@ def _parse_duration(text: str) -> float:
 _BARE = re.compile(r"^[-+]?[\d.]+$")
 
 
-def prometheus_funcs(query: QueryFunc | None, external_url: str) -> dict[str, Func]:
-    """The Prometheus function table for one expansion (``query`` runs at the evaluation time)."""
+def prometheus_funcs(query: QueryFunc | None, external_url: str, now_s: float = 0.0) -> dict[str, Func]:
+    """The Prometheus function table for one expansion (``query`` runs at the evaluation time, ``now`` returns
+    it in seconds)."""
 
     def run_query(expr: str) -> list[Any]:
         if query is None:
@@ -157,8 +155,8 @@ def prometheus_funcs(query: QueryFunc | None, external_url: str) -> dict[str, Fu
         "strvalue": Func(lambda s: str(_sample_field(s, "Labels").get("__value__", "")), a1),
         "sortByLabel": Func(_sort_by_label, ["string", "any"]),
         "args": Func(lambda *a: GoMap({f"arg{i}": v for i, v in enumerate(a)}, elem="interface {}"), [], "any"),
-        "reReplaceAll": Func(lambda p, r, t: re_replace_all(_compile(p).pattern, r, t), ["string"] * 3),
-        "match": Func(lambda p, s: _compile(p).search(s) is not None, ["string", "string"]),
+        "reReplaceAll": Func(lambda p, r, t: re_replace_all(p, r, t), ["string"] * 3),
+        "match": Func(lambda p, s: _compile(p).matches(s), ["string", "string"]),
         "safeHtml": Func(lambda s: s, s1),
         "title": Func(go_title, s1),
         "toUpper": Func(str.upper, s1),
@@ -170,14 +168,27 @@ def prometheus_funcs(query: QueryFunc | None, external_url: str) -> dict[str, Fu
         "humanizeDuration": Func(humanize_duration, a1),
         "humanizePercentage": Func(humanize_percentage, a1),
         "humanizeTimestamp": Func(humanize_timestamp, a1),
-        "toTime": Func(lambda v: humanize_timestamp(to_float(v)), a1),
+        "toTime": Func(_to_time, a1),
+        "toDuration": Func(lambda v: GoDuration(to_float(v)), a1),
+        "now": Func(lambda: now_s, []),
+        "urlQueryEscape": Func(lambda s: urllib.parse.quote_plus(s, safe=""), s1),
         "parseDuration": Func(_parse_duration, s1),
         "pathPrefix": Func(lambda: parsed.path, []),
         "externalURL": Func(lambda: external_url, []),
-        "graphLink": Func(lambda e: _link(parsed.path, e, 0), s1),
-        "tableLink": Func(lambda e: _link(parsed.path, e, 1), s1),
+        "graphLink": Func(lambda e: _link(e, 0), s1),
+        "tableLink": Func(lambda e: _link(e, 1), s1),
     }
 
 
-def _link(prefix: str, expr: str, tab: int) -> str:
-    return f"{prefix}/graph?g0.expr={urllib.parse.quote_plus(expr)}&g0.tab={tab}"
+def _to_time(v: Any) -> Any:
+    """``*time.Time`` (prints as ``1970-01-01 00:00:01 +0000 UTC``; ``.Format`` and friends callable)."""
+    seconds = to_float(v)
+    if math.isnan(seconds) or math.isinf(seconds):
+        return humanize_timestamp(seconds)
+    humanize_timestamp(seconds)  # raises Prometheus' overflow error
+    return GoTime(seconds)
+
+
+def _link(expr: str, tab: int) -> str:
+    """strutil.GraphLinkForExpression / TableLinkForExpression: a relative link, no external_url path."""
+    return f"/graph?g0.expr={urllib.parse.quote_plus(expr, safe='')}&g0.tab={tab}"

@@ -46,7 +46,7 @@ def go_type(v: Any) -> str:
         return ("*" if v.pointer else "") + v.type_name
     if isinstance(v, list):
         return "[]interface {}"
-    return type(v).__name__
+    return str(getattr(v, "go_type_name", type(v).__name__))
 
 
 def truth(v: Any) -> bool:
