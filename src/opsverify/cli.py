@@ -61,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("action", choices=["merge"])
     report.add_argument("dirs", nargs="+", metavar="DIR", help="a shard's --report-dir (its junit.xml)")
     report.add_argument("--out", default="reports", help="where the merged report.html and junit.xml go")
-    report.add_argument("--fail-on", choices=SEVERITIES, default="info")
+    report.add_argument("--fail-on", choices=SEVERITIES, default=None, help="default: the shards' own --fail-on")
     report.set_defaults(handler=_report_merge)
 
     lab = sub.add_parser("lab", help="the lab stack on this machine (Docker engine, containers, services)")

@@ -1,4 +1,5 @@
-"""``opsverify report merge DIR...``: one JUnit XML, one HTML page and the summary from the reports of shards.
+"""``opsverify report merge DIR...``: one JUnit XML, one HTML page and the summary from the reports of shards (and,
+when every shard wrote ``results.json``, the readiness page, results.json and summary.md: :mod:`.merge_results`).
 
 Each DIR is a shard's ``--report-dir`` (its ``junit.xml`` is read; the ``target``/``severity``/``kind`` properties
 opsverify writes on every test case carry what the gate needs). The merged run is judged with the same rules as a
@@ -14,8 +15,10 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from . import merge_results
 from .errors import OpsverifyError
 from .masking import mask
+from .report.results import RunResult
 from .run import Outcome, RunState
 from .severity import SEVERITIES
 
@@ -28,6 +31,7 @@ class MergeError(OpsverifyError):
 class Merged:
     cases: list[ET.Element]
     state: RunState
+    run: RunResult | None = None  # from the shards' results.json, when every shard wrote one
 
     @property
     def exit_code(self) -> int:
@@ -44,18 +48,42 @@ def junit_of(folder: str) -> Path:
     return found
 
 
-def read(folders: list[str], fail_on: str = "info") -> Merged:
-    state, cases = RunState(fail_on=fail_on), []
-    for folder in folders:
+def read(folders: list[str], fail_on: str | None = None) -> Merged:
+    """The shards' test cases, judged from their results.json (issue 12's reports: JUnit has no properties there)
+    or, for shards without one, from the ``severity`` properties of their JUnit test cases."""
+    cases: list[tuple[ET.Element, int]] = []
+    for index, folder in enumerate(folders):
         path = junit_of(folder)
         try:
             root = ET.parse(path).getroot()
         except ET.ParseError as exc:
             raise MergeError(f"{path}: not JUnit XML ({exc})") from None
-        for case in root.iter("testcase"):
-            cases.append(case)
-            _record(state, case)
-    return Merged(cases, state)
+        cases.extend((case, index) for case in root.iter("testcase"))
+    shards = [merge_results.load(folder) for folder in folders]
+    if shards and all(shard is not None for shard in shards):
+        found = [s for s in shards if s is not None]
+        gate = fail_on or str(found[0].get("fail_on") or "info")
+        run = merge_results.build(found, gate)
+        return Merged([c for c, _ in cases], _state_of(run, cases, gate), run)
+    state = RunState(fail_on=fail_on or "info")
+    for case, _ in cases:
+        _record(state, case)
+    return Merged([c for c, _ in cases], state)
+
+
+def _state_of(run: RunResult, cases: list[tuple[ET.Element, int]], fail_on: str) -> RunState:
+    """The merged checks as a run's state (its gate and summary lines); failed test cases that are no check count
+    as other failures, which always fail the run."""
+    state = RunState(fail_on=fail_on)
+    for index, c in enumerate(run.checks):
+        state.outcomes[f"{index}::{c.id}"] = Outcome(
+            f"{index}::{c.id}", c.severity, c.outcome, c.reason, target=c.target, kind=c.kind
+        )
+    ids = {c.id for c in run.checks}
+    for case, _ in cases:
+        failed = case.find("failure") is not None or case.find("error") is not None
+        state.other_failures += int(failed and case.get("name", "") not in ids)
+    return state
 
 
 def _record(state: RunState, case: ET.Element) -> None:
@@ -134,15 +162,17 @@ def _id(outcome: Outcome) -> str:
     return outcome.nodeid.split("::")[-1]
 
 
-def main(folders: list[str], out: str, fail_on: str = "info") -> int:
-    """Merge, write ``OUT/junit.xml`` and ``OUT/report.html``, print the summary; the merged run's exit code."""
+def main(folders: list[str], out: str, fail_on: str | None = None) -> int:
+    """Merge, write ``OUT/junit.xml``, ``OUT/report.html`` (and the readiness page), print the summary; the merged
+    run's exit code."""
     merged = read(folders, fail_on)
     target = Path(out)
     write_junit(merged, target / "junit.xml")
     write_html(merged, target / "report.html", folders)
+    written = [target / "report.html", target / "junit.xml"]
+    if merged.run is not None:  # the readiness page, results.json and summary.md of the whole
+        written += merge_results.write(merged.run, target)
     lines = merged.state.summary_lines() if merged.state.outcomes else ["opsverify: no checks ran in any shard"]
     print("\n".join(mask(line) for line in lines))
-    print(
-        f"opsverify: merged {len(merged.cases)} test(s) from {len(folders)} shard(s): {target / 'report.html'} and {target / 'junit.xml'}"
-    )
+    print(f"opsverify: merged {len(merged.cases)} test(s) from {len(folders)} shard(s): {', '.join(map(str, written))}")
     return merged.exit_code

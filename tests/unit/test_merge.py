@@ -64,3 +64,60 @@ def test_an_unreadable_report_is_named(tmp_path, text):
     (tmp_path / "junit.xml").write_text(text)
     with pytest.raises(merge.MergeError, match="not JUnit XML"):
         merge.read([str(tmp_path)])
+
+
+def shard_with_results(tmp_path, name, checks, fail_on="warning"):
+    """A shard as issue 12's reports leave it: a JUnit file without properties, and results.json."""
+    import json
+
+    from opsverify.report.results import CheckResult, RunResult
+
+    folder = tmp_path / name
+    folder.mkdir()
+    cases = "".join(
+        f'<testcase classname="c" name="{i}">'
+        + (f'<failure message="[{s}] x"/>' if o == "failed" else "")
+        + "</testcase>"
+        for i, s, o in checks
+    )
+    (folder / "junit.xml").write_text(f"<testsuites><testsuite>{cases}</testsuite></testsuites>")
+    results = [CheckResult(i, f"t.py::{i}", i, "hosts", s, o, "x: down" if o == "failed" else "") for i, s, o in checks]
+    run = RunResult(
+        name,
+        "2026-12-01T10:00:00+00:00",
+        "2026-12-01T10:01:00+00:00",
+        "inv.yml",
+        "fleet",
+        None,
+        fail_on,
+        "PASS",
+        0,
+        results,
+        {},
+    )
+    (folder / "results.json").write_text(json.dumps(run.to_dict()))
+    return str(folder)
+
+
+def test_shards_with_results_json_merge_into_one_readiness_page(tmp_path, capsys):
+    one = shard_with_results(
+        tmp_path, "s1", [("test_a[web1]", "critical", "passed"), ("test_b[web1]", "info", "failed")]
+    )
+    two = shard_with_results(tmp_path, "s2", [("test_a[web2]", "critical", "failed")])
+    out = tmp_path / "out"
+    assert merge.main([one, two], str(out)) == 1  # the shards' own --fail-on (warning): web2's critical blocks
+    import json
+
+    results = json.loads((out / "results.json").read_text())
+    assert [(c["id"], c["outcome"]) for c in results["checks"]] == [
+        ("test_a[web1]", "passed"),
+        ("test_b[web1]", "failed"),
+        ("test_a[web2]", "failed"),
+    ]
+    assert (results["verdict"], results["blocking"], results["fail_on"]) == ("FAIL", 1, "warning")
+    assert (out / "readiness.html").is_file() and (out / "summary.md").is_file()
+    assert "1 at or above --fail-on warning" in capsys.readouterr().out
+    below = shard_with_results(tmp_path, "s3", [("test_c[web3]", "info", "failed")])
+    assert merge.main([below], str(tmp_path / "out2")) == 0  # below the gate, as in the run itself
+    plain = shard(tmp_path, "s4", case("plain", severity=None, failed="boom"))
+    assert merge.main([below, plain], str(tmp_path / "out3")) == 1  # a shard without results.json: JUnit judges

@@ -202,10 +202,9 @@ def build(state: RunState, *, finished: datetime.datetime | None = None, html_lo
             )
         )
     by_check = {w.check: w for w in waivers}
-    for c in checks:
-        raw = state.outcomes[c.nodeid].waiver
-        if raw:
-            c.waiver = by_check.get(mask(raw))
+    for c, o in zip(checks, state.outcomes.values(), strict=True):  # c.nodeid is masked: it may not be a key
+        if o.waiver:
+            c.waiver = by_check.get(mask(o.waiver))
     started = state.started
     return RunResult(
         run_id=os.environ.get("OPSVERIFY_RUN_ID") or f"{started:%Y%m%dT%H%M%S}Z-{uuid.uuid4().hex[:8]}",

@@ -4,6 +4,7 @@ to 16 x K checks (``opsverify inventory check --list`` lists them), runs over on
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -102,3 +103,10 @@ def test_shards_together_run_the_unsharded_checks_and_merge_reproduces_the_run(f
     assert merged.returncode == whole_code == 1
     assert verdicts(tmp_path / "m" / "junit.xml") == whole
     assert "opsverify: FAIL:" in merged.stdout and (tmp_path / "m" / "report.html").is_file()
+    # every shard wrote results.json (the readiness model): the merged page and results hold every check once
+    results = json.loads((tmp_path / "m" / "results.json").read_text())
+    assert sorted(c["id"] for c in results["checks"]) == sorted(whole)
+    assert {c["id"]: c["outcome"] for c in results["checks"]} == {k: v[0] for k, v in whole.items()}
+    assert results["verdict"] == "FAIL" and results["blocking"] == 2
+    page = (tmp_path / "m" / "readiness.html").read_text()
+    assert "host02/env" in page and (tmp_path / "m" / "summary.md").is_file()
