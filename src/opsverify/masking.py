@@ -150,7 +150,7 @@ _NAME = (
 _ASSIGNMENT = re.compile(
     rf"""(?ix)
     (?<![A-Za-z0-9_.-])(?P<name>{_NAME})
-    (?P<sep>(?:\\?["']|&quot;|&\#x27;|&\#39;)?[ \t]*[=:][ \t]*)
+    (?P<sep>(?:\\?["']|&quot;|&\#x27;|&\#39;)?[ \t]*(?:=|:(?!:))[ \t]*)  # not `::` (a test id, a scope)
     (?:
         \\"(?P<v1>[^\n]*?)\\"
       | &quot;(?P<v2>[^\n]*?)&quot;

@@ -127,3 +127,10 @@ def test_thousands_of_distinct_secrets_in_a_log_stay_fast_and_masked():
     assert done.wait(10), "masking 3,000 distinct learnt secrets did not end within 10 s"
     assert facts.last[-1] == "ERROR upstream refused token=***"
     assert mask("retry with many-000007-zz") == "retry with ***"
+
+
+def test_test_ids_are_not_key_value_pairs() -> None:
+    """`test_secrets.py::test_secrets_set[x]` names a module and a test: `::` is no assignment."""
+    nodeid = "src/opsverify/checks/test_secrets.py::test_secrets_set[lab-app-env]"
+    assert mask(nodeid) == nodeid
+    assert mask("api_token: abcdef123") == "api_token: ***"

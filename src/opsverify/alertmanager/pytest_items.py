@@ -10,8 +10,6 @@
 
 from __future__ import annotations
 
-import fnmatch
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from opsverify.errors import SourceError
+from opsverify.plugin import testfiles
 
 if TYPE_CHECKING:  # the Alertmanager engine is imported only when a test file is collected
     from .model import Config
@@ -26,8 +25,7 @@ if TYPE_CHECKING:  # the Alertmanager engine is imported only when a test file i
     from .testfile import TestFile
 
 DEFAULT_PATTERNS = ["*.am-test.yml", "*.am-test.yaml", "*.alertmanager-test.yml", "*.alertmanager-test.yaml"]
-AM_TESTS = pytest.StashKey[set[Path]]()
-PATTERNS = pytest.StashKey[list[str]]()
+WANTED = pytest.StashKey[testfiles.Wanted]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -38,30 +36,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("opsverify_am_tests", f"glob(s) of Alertmanager test files (with --inventory: {default})", "args", [])
 
 
-def _active(config: pytest.Config) -> bool:
-    """opsverify's own run (``--inventory``, registered by the main plugin, or ``$OPSVERIFY_INVENTORY``)."""
-    return bool(config.getoption("inventory", None) or os.environ.get("OPSVERIFY_INVENTORY"))
-
-
 def pytest_configure(config: pytest.Config) -> None:
-    explicit = {Path(p).resolve() for p in config.getoption("am_tests") or []}
-    patterns = list(config.getini("opsverify_am_tests")) or (list(DEFAULT_PATTERNS) if _active(config) else [])
-    config.stash[AM_TESTS] = explicit
-    config.stash[PATTERNS] = patterns
-    if not (explicit or patterns):
-        return  # inert
-    if not any(str(line).startswith("alerts") for line in config.getini("markers")):
-        config.addinivalue_line("markers", "alerts: alert-rule and Alertmanager tests")
-    args = [Path(a.split("::")[0]).resolve() for a in config.args]
-    for path in sorted(explicit):  # collect them even when they lie outside the paths pytest was given
-        if not any(path == a or a in path.parents for a in args):
-            config.args.append(str(path))
+    config.stash[WANTED] = testfiles.configure(
+        config, "am_tests", "opsverify_am_tests", DEFAULT_PATTERNS, "alerts: alert-rule and Alertmanager tests"
+    )
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    config = parent.config
-    wanted = file_path.resolve() in config.stash.get(AM_TESTS, set())
-    if wanted or any(fnmatch.fnmatch(file_path.name, p) for p in config.stash.get(PATTERNS, [])):
+    wanted = parent.config.stash.get(WANTED, None)
+    if wanted is not None and wanted.matches(file_path):
         return AmTestFile.from_parent(parent, path=file_path)
     return None
 

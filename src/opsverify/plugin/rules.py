@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import difflib
-import fnmatch
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,11 +26,10 @@ if TYPE_CHECKING:  # the rules engine is imported only when a rule-test file is 
     from opsverify.rules import RuleSet
     from opsverify.rules.runner import CaseResult, GroupResult, TestFileRunner
 
-from .options import inventory_path
+from . import testfiles
 
 DEFAULT_PATTERNS = ["*.rules-test.yml", "*.rules-test.yaml", "*_rules_test.yml", "*_rules_test.yaml"]
-RULE_TESTS = pytest.StashKey[set[Path]]()
-PATTERNS = pytest.StashKey[list[str]]()
+WANTED = pytest.StashKey[testfiles.Wanted]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -51,27 +49,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    explicit = {Path(p).resolve() for p in config.getoption("rule_tests") or []}
-    patterns = list(config.getini("opsverify_rule_tests"))
-    if not patterns and inventory_path(config) is not None:
-        patterns = list(DEFAULT_PATTERNS)
-    config.stash[RULE_TESTS] = explicit
-    config.stash[PATTERNS] = patterns
-    if not (explicit or patterns):
-        return  # inert
-    if not any(str(line).startswith("alerts") for line in config.getini("markers")):
-        config.addinivalue_line("markers", "alerts: alert-rule unit tests")
-    args = [Path(a.split("::")[0]).resolve() for a in config.args]
-    for path in sorted(explicit):  # collect them even when they lie outside the paths pytest was given
-        if not any(path == a or a in path.parents for a in args):
-            config.args.append(str(path))
+    config.stash[WANTED] = testfiles.configure(
+        config, "rule_tests", "opsverify_rule_tests", DEFAULT_PATTERNS, "alerts: alert-rule unit tests"
+    )
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    config = parent.config
-    patterns = config.stash.get(PATTERNS, [])
-    wanted = file_path.resolve() in config.stash.get(RULE_TESTS, set())
-    if wanted or any(fnmatch.fnmatch(file_path.name, p) for p in patterns):
+    wanted = parent.config.stash.get(WANTED, None)
+    if wanted is not None and wanted.matches(file_path):
         return RuleTestFile.from_parent(parent, path=file_path)
     return None
 

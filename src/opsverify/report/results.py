@@ -171,7 +171,8 @@ def build(state: RunState, *, finished: datetime.datetime | None = None, html_lo
     """The run's results, masked: one :class:`CheckResult` per opsverify check, counts, waivers, attestations."""
     inv = state.inventory
     today = state.today
-    checks = [_check(o, state) for o in state.outcomes.values()]
+    pairs = [(o, _check(o, state)) for o in state.outcomes.values()]  # the raw outcome beside its masked result
+    checks = [c for _, c in pairs]
     counts = {sev: dict.fromkeys(OUTCOMES, 0) for sev in SEVERITIES}
     for c in checks:
         row = counts.setdefault(c.severity, dict.fromkeys(OUTCOMES, 0))
@@ -202,9 +203,10 @@ def build(state: RunState, *, finished: datetime.datetime | None = None, html_lo
             )
         )
     by_check = {w.check: w for w in waivers}
-    for c, o in zip(checks, state.outcomes.values(), strict=True):  # c.nodeid is masked: it may not be a key
-        if o.waiver:
-            c.waiver = by_check.get(mask(o.waiver))
+    for o, c in pairs:
+        raw = o.waiver
+        if raw:
+            c.waiver = by_check.get(mask(raw))
     started = state.started
     return RunResult(
         run_id=os.environ.get("OPSVERIFY_RUN_ID") or f"{started:%Y%m%dT%H%M%S}Z-{uuid.uuid4().hex[:8]}",
