@@ -15,6 +15,7 @@ from . import __version__, suite
 from .errors import InventoryError, OpsverifyError
 from .inventory import load_inventory
 from .inventory.loader import load_inventory_once
+from .severity import SEVERITIES
 
 EXIT_USAGE, EXIT_LAB = 4, 6
 
@@ -53,7 +54,15 @@ def _parser() -> argparse.ArgumentParser:
     inv.add_argument("action", choices=["check"])
     inv.add_argument("-i", "--inventory", required=True)
     inv.add_argument("--env")
+    inv.add_argument("--list", action="store_true", help="list every target, one per line (section, name)")
     inv.set_defaults(handler=_inventory_check)
+
+    report = sub.add_parser("report", help="reports of several runs: merge the shards of a --shard I/N fan-out")
+    report.add_argument("action", choices=["merge"])
+    report.add_argument("dirs", nargs="+", metavar="DIR", help="a shard's --report-dir (its junit.xml)")
+    report.add_argument("--out", default="reports", help="where the merged report.html and junit.xml go")
+    report.add_argument("--fail-on", choices=SEVERITIES, default=None, help="default: the shards' own --fail-on")
+    report.set_defaults(handler=_report_merge)
 
     lab = sub.add_parser("lab", help="the lab stack on this machine (Docker engine, containers, services)")
     lab.add_argument("action", choices=["up", "down", "status"])
@@ -146,6 +155,8 @@ def _inventory_check(args: argparse.Namespace, extra: list[str]) -> int:
     inv = load_inventory(args.inventory, args.env)
     counts = ", ".join(f"{k}: {len(v)}" for k, v in inv.sections().items() if v) or "no entries"
     print(f"{args.inventory}: ok (environment: {inv.environment or 'none'}; {counts})")
+    if args.list:
+        print("\n".join(f"{k} {getattr(e, 'name', '?')}" for k, v in inv.sections().items() for e in v))
     return 0
 
 
@@ -182,6 +193,12 @@ def _attest(args: argparse.Namespace, extra: list[str]) -> int:
     until = attestation.expires(item.valid_for).isoformat()
     print(f"{target}: {item.name} attested by {args.by} on {on.isoformat()}, valid until {until}; commit this file")
     return 0
+
+
+def _report_merge(args: argparse.Namespace, extra: list[str]) -> int:
+    from . import merge
+
+    return merge.main(args.dirs, args.out, args.fail_on)
 
 
 def _lab(args: argparse.Namespace, extra: list[str]) -> int:

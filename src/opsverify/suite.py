@@ -26,6 +26,7 @@ VALUED = {
     "--junit": "junit",
     "--concurrency": "concurrency",
     "--checks": "checks",
+    "--shard": "shard",
 }
 FLAGS = {"--no-lab": "no_lab"}
 USAGE = """usage: opsverify run [SUITE] [opsverify options] [pytest arguments...]
@@ -42,6 +43,8 @@ opsverify options:
   --concurrency N       network probes in flight at once (default: the inventory's, 64)
   --checks DIR          a folder of your own check modules (repeatable; test_*.py beside the inventory are
                         always collected)
+  --shard I/N           run shard I of N: a deterministic 1/N of the checks (a host's checks stay together);
+                        merge the shards' reports with `opsverify report merge DIR...`
   --no-lab              without -i: do not bring the lab up, check this host
 
 Any other argument goes to pytest as it is, e.g. -k api, -m smoke, -x, --lf, -n 4, -- ...
@@ -64,6 +67,7 @@ class RunArgs:
     concurrency: str | None = None
     checks: list[str] = field(default_factory=list)
     no_lab: bool = False
+    shard: str | None = None
     pytest_args: list[str] = field(default_factory=list)
 
 
@@ -98,6 +102,13 @@ def _set(args: RunArgs, key: str, value: str) -> None:
         raise UsageError(f"--fail-on: unknown severity {value!r} (use {', '.join(SEVERITIES)})")
     if key == "concurrency" and not (value.isdigit() and int(value) > 0):
         raise UsageError(f"--concurrency: expected a positive whole number, got {value!r}")
+    if key == "shard":
+        from .shard import ShardError, parse
+
+        try:
+            parse(value)
+        except ShardError as exc:
+            raise UsageError(str(exc)) from None
     if key == "checks":
         args.checks.append(value)
     else:
@@ -158,6 +169,7 @@ def pytest_command(
         *(["--opsverify-env", args.env] if args.env else []),
         *(["--opsverify-fail-on", args.fail_on] if args.fail_on else []),
         *(["--opsverify-concurrency", args.concurrency] if args.concurrency else []),
+        *(["--opsverify-shard", args.shard] if args.shard else []),
         *(["-m", args.suite] if args.suite != "all" else []),
         *([] if any(a.startswith(("--capture", "-s")) for a in args.pytest_args) else ["--capture=sys"]),
         *args.pytest_args,

@@ -16,6 +16,7 @@ class ComposeEntry(Common):
     """
 
     project: str
+    host: str | None = None  # a hosts entry: the project runs there; ``project`` then reads host/project
     services: list[str] | None = None
     exclude: list[str] = field(default_factory=list)
     max_restarts: int = 3
@@ -25,3 +26,7 @@ class ComposeEntry(Common):
     @property
     def name(self) -> str:
         return self.project
+
+    def __post_init__(self) -> None:
+        if self.host is not None and not self.project.startswith(f"{self.host}/"):
+            self.project = f"{self.host}/{self.project}"

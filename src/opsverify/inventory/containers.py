@@ -42,9 +42,11 @@ class VolumeCheck:
 
 @dataclass(kw_only=True)
 class ContainerEntry(Common):
-    """One container by name. ``name`` is the container name as ``docker ps`` shows it."""
+    """One container by name. ``name`` is the container name as ``docker ps`` shows it; with ``host`` (a hosts
+    entry) the container is on that host, reached over its SSH session, and the name becomes ``host/name``."""
 
     name: str
+    host: str | None = None
     expect_running: bool = field(default=True, metadata={"key": "running"})
     healthy: bool | None = None  # None: check health when the image/compose defines a HEALTHCHECK
     max_restarts: int = 3
@@ -59,6 +61,8 @@ class ContainerEntry(Common):
     volumes: list[VolumeCheck] = field(default_factory=list)  # named volumes it must mount (and their size)
 
     def __post_init__(self) -> None:
+        if self.host is not None and not self.name.startswith(f"{self.host}/"):
+            self.name = f"{self.host}/{self.name}"
         if isinstance(self.memory_limit, str):
             parse_bound(self.memory_limit)
         if self.max_restarts < 0:

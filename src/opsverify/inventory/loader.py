@@ -11,6 +11,7 @@ from ..errors import InventoryError, SourceError
 from ..masking import MASKER, looks_secret, register_url
 from ..schema import Converter
 from ..yamlsrc import Limits, line_of, load
+from .fleet import expand as expand_fleet
 from .interpolate import interpolate
 from .model import Inventory
 
@@ -54,6 +55,7 @@ def load_inventory(path: str | Path, env: str | None = None, environ: Mapping[st
             MASKER.add(value)
 
     data = interpolate(raw, variables, filename, on_use, skip=frozenset({"environments"}))
+    expand_fleet(data, filename)  # groups: + templates: -> entries (inventory/fleet.py)
     _register_secrets(data)
     data["__environment__"] = env_name
     data["__source__"] = filename

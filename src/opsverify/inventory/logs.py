@@ -17,7 +17,7 @@ class LogEntry(Common):
     name: str
     container: str | None = None
     path: str | None = None  # a log file on ``host``
-    host: str | None = None
+    host: str | None = None  # a hosts entry (or spec): the file, or the container, is there
     pattern: str = DEFAULT_ERROR_PATTERN
     ignore: str | None = None  # lines matching this are not counted
     must_match: str | None = None  # at least one line in the window must match (e.g. "polling started")
@@ -30,8 +30,6 @@ class LogEntry(Common):
     def __post_init__(self) -> None:
         if (self.container is None) == (self.path is None):
             raise ValueError("give exactly one of container (its docker logs) or path (a log file)")
-        if self.container is not None and self.host is not None:
-            raise ValueError("host applies to a log file (path), not to a container's log")
         for pattern in (self.pattern, self.ignore, self.must_match):
             if pattern is not None:
                 check_regex(pattern)

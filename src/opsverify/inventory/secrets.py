@@ -27,7 +27,7 @@ class SecretsEntry(Common):
     def __post_init__(self) -> None:
         if (self.env_file is None) == (self.container is None):
             raise ValueError("give exactly one of env_file (a KEY=value file) or container (its environment)")
-        if self.container is not None and (self.host is not None or self.example_file is not None):
-            raise ValueError("host and example_file apply to an env_file, not to a container")
+        if self.container is not None and self.example_file is not None:
+            raise ValueError("example_file applies to an env_file, not to a container")
         if not self.required:
             raise ValueError("required: list the keys that must be set")

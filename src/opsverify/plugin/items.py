@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from .. import registry
+from .. import registry, shard
 from ..kinds import Kind
 from ..prefetch import ProbeTimeout
 from ..run import RunState
@@ -78,6 +78,7 @@ class Checks:
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         _deselect_empty_sections(config, items)
+        _deselect_other_shards(config, items)
         for item in items:
             marker = item.get_closest_marker("opsverify")
             if marker is None:
@@ -123,6 +124,21 @@ def _deselect_empty_sections(config: pytest.Config, items: list[pytest.Item]) ->
     if empty:
         config.hook.pytest_deselected(items=empty)
         items[:] = [i for i in items if i not in empty]
+
+
+def _deselect_other_shards(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``--opsverify-shard I/N``: keep this shard's checks (:mod:`opsverify.shard`), deselect the rest."""
+    value = config.getoption("opsverify_shard", None)
+    if not value:
+        return
+    try:
+        which = shard.parse(str(value))
+    except shard.ShardError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    kept, dropped = shard.select(items, which, lambda i: shard.group_of(target_of(i), i.nodeid))
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 def target_of(item: pytest.Item | Any) -> Any:

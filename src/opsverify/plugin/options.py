@@ -38,6 +38,12 @@ def add(parser: pytest.Parser) -> None:
         help="a folder of your own check modules to collect as well (repeatable)",
     )
     group.addoption(
+        "--opsverify-shard",
+        metavar="I/N",
+        default=None,
+        help="run shard I of N: a deterministic 1/N of the checks, a host's checks together (see shard.py)",
+    )
+    group.addoption(
         "--opsverify-no-suite",
         action="store_true",
         help="do not add the built-in checks suite to the collected paths (only your own checks)",

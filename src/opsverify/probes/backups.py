@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..adapters.host import Access, CommandFailed, Connection, HostUnavailable, Result
+from ..adapters.sessions import Connect, Runner, connector
 from ..durations import format_duration
 from ..inventory.backups import BackupEntry
 from ..inventory.hosts import format_size
@@ -45,13 +46,13 @@ class BackupFacts:
     checksum: str | None = None  # None: matches; else why not
 
 
-def gather(entry: BackupEntry, access: Access | str, timeout: float) -> BackupFacts:
+def gather(entry: BackupEntry, access: Access | str, timeout: float, connect: Connect = Connection) -> BackupFacts:
     facts = BackupFacts(f"{entry.directory} on {access.spec if isinstance(access, Access) else '?'}")
     if isinstance(access, str):
         facts.error = access
         return facts
     try:
-        conn = Connection(access, timeout)
+        conn = connect(access, timeout)
         _list(entry, conn, facts)
         if facts.backups and not facts.error:
             newest = f"{entry.directory.rstrip('/')}/{facts.backups[0].name}"
@@ -68,7 +69,7 @@ def gather(entry: BackupEntry, access: Access | str, timeout: float) -> BackupFa
     return facts
 
 
-def _list(entry: BackupEntry, conn: Connection, facts: BackupFacts) -> None:
+def _list(entry: BackupEntry, conn: Runner, facts: BackupFacts) -> None:
     folder = q(entry.directory)
     out = conn.output(
         f"[ -d {folder} ] || {{ echo MISSING; exit 0; }}; date +%s; cd {folder} && "
@@ -87,7 +88,7 @@ def _list(entry: BackupEntry, conn: Connection, facts: BackupFacts) -> None:
     facts.backups = sorted(found, key=lambda b: (b.mtime, b.name), reverse=True)
 
 
-def readable(conn: Connection, entry: BackupEntry, path: str) -> Archive:
+def readable(conn: Runner, entry: BackupEntry, path: str) -> Archive:
     """The newest backup as its format allows: listed (tar, tar.gz, zip; .gpg decrypted and listed with a key),
     tested (.gz), or its OpenPGP header checked (.gpg without a key)."""
     lower = path.lower()
@@ -122,7 +123,7 @@ def _openpgp(hex_dump: str) -> str | None:
     return None if tag in _PGP_TAGS else f"not OpenPGP data (packet tag {tag} cannot start a message)"
 
 
-def checksum(conn: Connection, directory: str, name: str) -> str | None:
+def checksum(conn: Runner, directory: str, name: str) -> str | None:
     """None when the newest backup's sha256 matches its checksum file, else why not."""
     folder = q(directory)
     sides = " ".join(q(name + s) for s in CHECKSUM_SUFFIXES) + " " + " ".join(CHECKSUM_FILES)
@@ -232,4 +233,6 @@ def retention(entry: BackupEntry, facts: BackupFacts) -> Verdict:
     return Verdict.passed(entry.name, f"{count} backup(s) kept")
 
 
-KIND: Kind[BackupEntry] = Kind("backups", gather=lambda e, ctx: gather(e, access_for(e.host, ctx), ctx.timeout_for(e)))
+KIND: Kind[BackupEntry] = Kind(
+    "backups", gather=lambda e, ctx: gather(e, access_for(e.host, ctx), ctx.timeout_for(e), connector(ctx))
+)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..adapters.host import Connection
+from ..adapters.sessions import Runner
 from ..inventory.backups import BackupEntry
 from ..masking import scrub
 from ..verdict import shorten
@@ -35,7 +35,7 @@ def lister(name: str) -> tuple[str, str, str] | None:
     return None
 
 
-def inspect(conn: Connection, entry: BackupEntry, path: str, openpgp: str | None) -> Archive:
+def inspect(conn: Runner, entry: BackupEntry, path: str, openpgp: str | None) -> Archive:
     """``openpgp`` is the header check's verdict for .gpg files (None: looks like OpenPGP data)."""
     lower = path.lower()
     if lower.endswith(_PGP):
@@ -65,7 +65,7 @@ def _decrypt(entry: BackupEntry, path: str) -> str:
     return f"gpg --batch --no-tty --quiet --homedir {q(str(entry.gpg_home))}{secret} --decrypt {q(path)}"
 
 
-def _listed(conn: Connection, fmt: str, source: str, lister_cmd: str, shown: str, zip_listing: bool = False) -> Archive:
+def _listed(conn: Runner, fmt: str, source: str, lister_cmd: str, shown: str, zip_listing: bool = False) -> Archive:
     """Run ``source | lister_cmd`` (no pipefail in sh: each side's exit code is kept apart) and read the listing."""
     script = (
         "t=$(mktemp -d) || exit 70; "

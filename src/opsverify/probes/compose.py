@@ -87,6 +87,7 @@ def container_entries(entry: ComposeEntry, facts: ComposeFacts) -> list[Containe
     return [
         ContainerEntry(
             name=m.name,
+            host=entry.host,
             severity=entry.severity,
             environments=entry.environments,
             description=f"service {m.service} of compose project {entry.project}",
@@ -99,21 +100,33 @@ def container_entries(entry: ComposeEntry, facts: ComposeFacts) -> list[Containe
     ]
 
 
-def cached(project: str, ctx: Context) -> ComposeFacts:
-    """Compose membership is needed at collection time (to parametrize containers); ask the engine once per run."""
-    key = ("compose", project)
+def cached(project: str, ctx: Context, host: str | None = None) -> ComposeFacts:
+    """Compose membership is needed at collection time (to parametrize containers); ask the engine (of ``host``,
+    over its session, when given) once per run."""
+    key = ("compose", project) if host is None else ("compose", project, host)
     if key not in ctx.cache:
-        ctx.cache[key] = gather(project, ctx.timeout)
+        if host is not None:
+            from . import remote_docker
+
+            ctx.cache[key] = remote_docker.project(project, host, ctx)
+        else:
+            ctx.cache[key] = gather(project, ctx.timeout)
     facts: ComposeFacts = ctx.cache[key]
     return facts
 
 
 def _gather(entry: ComposeEntry, ctx: Context) -> ComposeFacts:
     """The membership listed at collection, then (with ``eventually``) listings again until every service runs."""
-    first = [cached(entry.project, ctx)]
+    first = [cached(entry.project, ctx, entry.host)]
 
     def once() -> ComposeFacts:
-        return first.pop() if first else gather(entry.project, ctx.timeout)
+        if first:
+            return first.pop()
+        if entry.host is not None:  # on a host: listed again over its session
+            from . import remote_docker
+
+            return remote_docker.project(entry.project, entry.host, ctx)
+        return gather(entry.project, ctx.timeout)
 
     return poll(once, lambda f: services_running(entry, f).ok, entry.eventually)
 

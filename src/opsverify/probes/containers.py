@@ -170,9 +170,8 @@ def _targets(ctx: Context) -> list[ContainerEntry]:
     found = list(ctx.inventory.containers)
     for project in active(ctx, ctx.inventory.compose):
         named = {c.name for c in found}
-        found.extend(
-            c for c in compose.container_entries(project, compose.cached(project.project, ctx)) if c.name not in named
-        )
+        members = compose.cached(project.project, ctx, project.host)
+        found.extend(c for c in compose.container_entries(project, members) if c.name not in named)
     return active(ctx, found)
 
 
@@ -192,14 +191,22 @@ def gather_entry(entry: ContainerEntry, timeout: float) -> ContainerFacts:
 
 
 def _depth(entry: ContainerEntry, ctx: Context) -> object:
-    from . import containers_depth
+    from . import containers_depth, remote_docker
 
-    return containers_depth.gather(entry, ctx.timeout_for(entry))
+    return remote_docker.depth(entry, ctx) if entry.host else containers_depth.gather(entry, ctx.timeout_for(entry))
+
+
+def _gather(entry: ContainerEntry, ctx: Context) -> ContainerFacts:
+    from . import remote_docker
+
+    if entry.host:  # on a host: over its session, waiting the same way
+        return poll(lambda: remote_docker.container(entry, ctx), lambda f: ready(entry, f), entry.eventually)
+    return gather_entry(entry, ctx.timeout_for(entry))
 
 
 KIND: Kind[ContainerEntry] = Kind(
     "containers",
-    gather=lambda e, ctx: gather_entry(e, ctx.timeout_for(e)),
+    gather=_gather,
     targets=_targets,
     probes={"depth": _depth},
 )

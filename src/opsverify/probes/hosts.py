@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..adapters.host import Result
+from ..adapters.sessions import connector
 from ..inventory import HostEntry
 from ..inventory.hosts import CommandCheck, FileCheck, format_size
 from ..kinds import Kind
@@ -186,5 +187,7 @@ def ready(entry: HostEntry, facts: HostFacts) -> bool:
 
 KIND: Kind[HostEntry] = Kind(
     "hosts",
-    gather=lambda e, ctx: poll(lambda: gather(e, ctx.timeout_for(e)), lambda f: ready(e, f), e.eventually),
+    gather=lambda e, ctx: poll(
+        lambda: gather(e, ctx.timeout_for(e), connector(ctx)), lambda f: ready(e, f), e.eventually
+    ),
 )

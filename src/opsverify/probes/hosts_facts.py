@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ..adapters.host import Access, CommandFailed, Connection, HostUnavailable, Result
+from ..adapters.sessions import Connect, Runner, batched
 from ..inventory import HostEntry
 from ..kinds import Context
 
@@ -63,13 +64,14 @@ def access(entry: HostEntry) -> Access:
     return Access(entry.spec, entry.identity_file, entry.known_hosts, entry.ssh_config)
 
 
-def gather(entry: HostEntry, timeout: float) -> HostFacts:
-    """Everything ``entry`` asks about; never raises for the host's fault."""
+def gather(entry: HostEntry, timeout: float, connect: Connect = Connection) -> HostFacts:
+    """Everything ``entry`` asks about; never raises for the host's fault. Over a session (``connect`` from
+    :func:`opsverify.adapters.sessions.connector`) every command travels in one batch."""
     facts = HostFacts(entry.name, entry.spec)
     try:
-        conn = Connection(access(entry), timeout)
+        conn = connect(access(entry), timeout)
         conn.output("true")  # reach the host once, so an unreachable one is reported once
-        _gather_all(entry, conn, facts)
+        _gather_all(entry, batched(conn, lambda dry: _gather_all(entry, dry, HostFacts(entry.name, entry.spec))), facts)
     except HostUnavailable as exc:
         facts.error = str(exc)
     except CommandFailed as exc:  # not even `timeout N sh -c true` runs there (no sh, no timeout, no permission)
@@ -77,7 +79,7 @@ def gather(entry: HostEntry, timeout: float) -> HostFacts:
     return facts
 
 
-def _gather_all(entry: HostEntry, conn: Connection, facts: HostFacts) -> None:
+def _gather_all(entry: HostEntry, conn: Runner, facts: HostFacts) -> None:
     for disk in entry.disks:
         facts.disks[disk.mount] = _attempt(lambda m: parse_df(m, conn.output(f"df -P -k {q(m)}")), disk.mount)
     if entry.memory is not None:
@@ -166,7 +168,7 @@ def parse_proc_net(out: str) -> set[int]:
     return ports
 
 
-def _user_crontab(conn: Connection, user: str) -> list[str]:
+def _user_crontab(conn: Runner, user: str) -> list[str]:
     result = conn.run(f"crontab -l -u {q(user)}")
     if result.rc != 0:
         text = (result.stderr or result.stdout).strip()

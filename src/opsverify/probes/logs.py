@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from .. import masking
 from ..adapters import docker
 from ..adapters.host import Access, CommandFailed, Connection, HostUnavailable
+from ..adapters.sessions import Connect, connector
 from ..durations import format_duration
 from ..errors import OpsverifyError
 from ..inventory.logs import LogEntry
@@ -64,7 +65,9 @@ def _register_env_secrets(attrs: dict[str, object]) -> None:
             masking.MASKER.add(value)
 
 
-def gather_file(entry: LogEntry, access: Access | str, timeout: float, now: float | None = None) -> LogFacts:
+def gather_file(
+    entry: LogEntry, access: Access | str, timeout: float, now: float | None = None, connect: Connect = Connection
+) -> LogFacts:
     where = access.spec if isinstance(access, Access) else "?"
     facts = LogFacts(f"{entry.path} on {where}")
     if isinstance(access, str):
@@ -72,7 +75,7 @@ def gather_file(entry: LogEntry, access: Access | str, timeout: float, now: floa
         return facts
     path = str(entry.path)
     try:
-        conn = Connection(access, timeout)
+        conn = connect(access, timeout)
         text = conn.output(f"if [ -r {q(path)} ]; then tail -c {entry.max_bytes} {q(path)}; else echo MISSING; fi")
     except (HostUnavailable, CommandFailed) as exc:
         facts.error = str(exc)
@@ -212,9 +215,13 @@ def required_line(entry: LogEntry, facts: LogFacts) -> Verdict:
 
 def _gather(entry: LogEntry, ctx: Context) -> LogFacts:
     timeout = ctx.timeout_for(entry)
+    if entry.container is not None and entry.host is not None:
+        from . import remote_docker
+
+        return remote_docker.logs(entry, ctx)
     if entry.container is not None:
         return gather_container(entry, timeout)
-    return gather_file(entry, access_for(entry.host, ctx), timeout)
+    return gather_file(entry, access_for(entry.host, ctx), timeout, connect=connector(ctx))
 
 
 KIND: Kind[LogEntry] = Kind("logs", gather=_gather)

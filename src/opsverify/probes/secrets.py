@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from .. import masking
 from ..adapters import docker
 from ..adapters.host import Access, CommandFailed, Connection, HostUnavailable
+from ..adapters.sessions import Connect, connector
 from ..errors import OpsverifyError
 from ..inventory.secrets import SecretsEntry
 from ..kinds import Context, Kind
@@ -53,7 +54,9 @@ def _register(entry: SecretsEntry, values: dict[str, str]) -> None:
             masking.MASKER.add(value)
 
 
-def gather_file(entry: SecretsEntry, access: Access | str, timeout: float) -> SecretsFacts:
+def gather_file(
+    entry: SecretsEntry, access: Access | str, timeout: float, connect: Connect = Connection
+) -> SecretsFacts:
     path = str(entry.env_file)
     facts = SecretsFacts(f"{path} on {access.spec if isinstance(access, Access) else '?'}")
     if isinstance(access, str):
@@ -61,7 +64,7 @@ def gather_file(entry: SecretsEntry, access: Access | str, timeout: float) -> Se
         return facts
     example = entry.example_file or f"{path}.example"
     try:
-        conn = Connection(access, timeout)
+        conn = connect(access, timeout)
         text = conn.output(f"if [ -f {q(path)} ]; then cat {q(path)}; else echo '#MISSING#'; fi")
         example_text = conn.output(f"[ -f {q(example)} ] && cat {q(example)}; true")
     except (HostUnavailable, CommandFailed) as exc:
@@ -122,9 +125,13 @@ def required_set(entry: SecretsEntry, facts: SecretsFacts) -> Verdict:
 
 def _gather(entry: SecretsEntry, ctx: Context) -> SecretsFacts:
     timeout = ctx.timeout_for(entry)
+    if entry.container is not None and entry.host is not None:
+        from . import remote_docker
+
+        return remote_docker.secrets(entry, ctx)
     if entry.container is not None:
         return gather_container(entry, timeout)
-    return gather_file(entry, access_for(entry.host, ctx), timeout)
+    return gather_file(entry, access_for(entry.host, ctx), timeout, connect=connector(ctx))
 
 
 KIND: Kind[SecretsEntry] = Kind("secrets", gather=_gather)
