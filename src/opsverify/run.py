@@ -233,6 +233,9 @@ class RunState:
     def close(self) -> None:
         if self._prefetcher is not None:
             self._prefetcher.close()
+        sessions = self._context.cache.get("opsverify.sessions") if self._context is not None else None
+        if sessions is not None:  # the run's SSH sessions, one per host (adapters/sessions.py)
+            sessions.close()
 
 
 def _float(value: Any) -> float | None:
