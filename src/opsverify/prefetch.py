@@ -110,6 +110,10 @@ class Prefetcher:
             finally:
                 self._running.pop(threading.get_ident(), None)
 
+    def started(self, future: Future[Any]) -> float | None:
+        """When a worker picked ``future``'s probe up (``time.monotonic()``), or None while it waits in the queue."""
+        return self._started.get(id(future))
+
     def close(self) -> None:
         self._closed = True
         for _ in self._threads:

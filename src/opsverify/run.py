@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .childprobes import ChildProbes
 from .inventory import Inventory
 from .inventory.loader import load_inventory_once
 from .inventory.waivers import Waiver, find
@@ -83,6 +84,8 @@ class RunState:
     today: datetime.date = field(default_factory=datetime.date.today)
     used_waivers: dict[int, Waiver] = field(default_factory=dict)
     shared: SharedProbes | None = None  # under pytest-xdist: probes claimed once per run, across workers
+    child: ChildProbes | None = None  # big runs: the probes run in a forked child process
+    workers: int = 64  # network probes in flight at once
     started: datetime.datetime = field(default_factory=lambda: datetime.datetime.now(datetime.UTC))
     _prefetcher: TimedPrefetcher | None = None
     _context: Context | None = None
@@ -90,7 +93,8 @@ class RunState:
     def load(self, path: str, env: str | None, concurrency: int | None) -> None:
         self.inventory = load_inventory_once(path, env)
         self._context = Context(self.inventory)
-        self._prefetcher = TimedPrefetcher(concurrency or self.inventory.defaults.concurrency)
+        self.workers = concurrency or self.inventory.defaults.concurrency
+        self._prefetcher = TimedPrefetcher(self.workers)
 
     def check_dirs(self) -> list[str]:
         """The inventory's ``checks:`` folders (relative to the inventory file): the user's own check modules."""
@@ -230,7 +234,14 @@ class RunState:
             if o.outcome == "failed" and o.waiver == waiver.check and "does not apply" in o.waiver_note
         ]
 
+    def probe_seconds(self, key: Hashable) -> float | None:
+        """How long the probe for ``key`` ran, wherever it ran."""
+        found = self.prefetcher.seconds.get(key)
+        return found if found is not None or self.child is None else self.child.seconds.get(key)
+
     def close(self) -> None:
+        if self.child is not None:
+            self.child.close()
         if self._prefetcher is not None:
             self._prefetcher.close()
         sessions = self._context.cache.get("opsverify.sessions") if self._context is not None else None

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from .. import registry, shard
+from .. import childprobes, registry, shard
 from ..kinds import Kind
 from ..prefetch import ProbeTimeout
 from ..run import RunState
@@ -54,8 +54,13 @@ class Checks:
         """What the probe for this item's target gathered (prefetched concurrently at the end of collection)."""
         kind, probe = self._kind(request.node)
         key, gather, budget = self._job(kind, probe, target)
-        shared = self.state.shared
+        shared, child = self.state.shared, self.state.child
         try:
+            if child is not None and key in child:
+                try:
+                    return child.get(key)
+                except childprobes.Unsent:
+                    pass  # the probe process could not hand it over: probe here
             if shared is not None and not shared.owns(key):
                 if shared.claim(key):
                     gather = shared.wrap(key, gather)
@@ -93,7 +98,9 @@ class Checks:
             item.user_properties.extend([("target", name), ("severity", severity), ("kind", marker.args[0])])
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        """Start every probe the selected checks need, all at once."""
+        """Start every probe the selected checks need, all at once: in a child process for big runs
+        (:mod:`opsverify.childprobes`), else on this process's pool."""
+        jobs: dict[Any, tuple[Any, Callable[[], Any], float]] = {}
         for item in session.items:
             target = target_of(item)
             if target is None or "facts" not in getattr(item, "fixturenames", ()):
@@ -105,7 +112,12 @@ class Checks:
                 if shared.owns(key) or not shared.claim(key):
                     continue
                 gather = shared.wrap(key, gather)
-            self.state.prefetcher.submit(key, gather, budget)
+            jobs.setdefault(key, (key, gather, budget))
+        if self.state.shared is None and childprobes.enabled(len(jobs)):
+            self.state.child = childprobes.ChildProbes(list(jobs.values()), self.state.workers)
+            return
+        for job in jobs.values():
+            self.state.prefetcher.submit(*job)
 
     def _kind(self, item: pytest.Item) -> tuple[Kind[Any], str | None]:
         marker = item.get_closest_marker("opsverify")

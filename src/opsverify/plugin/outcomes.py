@@ -65,7 +65,7 @@ class Outcomes:
                 key = registry.kind(marker.args[0]).key(target, marker.kwargs.get("probe"))
             except ValueError:
                 return props
-            seconds = self.state.prefetcher.seconds.get(key)
+            seconds = self.state.probe_seconds(key)
             if seconds is not None:
                 props.append(("probe_seconds", f"{seconds:.4f}"))
         return props

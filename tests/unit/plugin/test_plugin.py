@@ -275,3 +275,25 @@ def test_a_failure_made_by_another_plugin_after_ours_keeps_the_run_failed(suite)
     suite.makepyfile(test_plain="import pytest\ndef test_plain():\n    pytest.skip('lab unavailable')\n")
     STATE_DOWN.add("web-2")  # an info-level opsverify failure, below --fail-on critical
     assert run(suite, "--opsverify-fail-on", "critical").ret == 1
+
+
+def test_a_big_run_probes_in_a_child_process_with_the_same_verdicts(pytester, monkeypatch):
+    """250 targets (>= childprobes.MIN_JOBS): the gathers run in the probe process, not here, and the verdicts and
+    the failure's one line are the same as when the probes run in this process."""
+    monkeypatch.setattr(registry, "_EXTRA", {})
+    registry.register(Kind("fake", gather=_gather, targets=lambda ctx: active(ctx, ctx.inventory.containers)))
+    names = [f"web-{i}" for i in range(250)]
+    pytester.makefile(".yml", inventory="version: 1\ncontainers:\n" + "".join(f"  - name: {n}\n" for n in names))
+    pytester.makepyfile(test_checks=CHECKS)
+    results = {}
+    for mode in ("1", "0"):
+        GATHERED.clear()
+        STATE_DOWN.clear()
+        STATE_DOWN.add("web-7")
+        monkeypatch.setenv("OPSVERIFY_PROBE_PROCESS", mode)
+        result = pytester.runpytest("--inventory", "inventory.yml", "--opsverify-no-suite", "-p", "no:cacheprovider")
+        results[mode] = (result.ret, result.parseoutcomes(), sorted(GATHERED))
+        result.stdout.fnmatch_lines(["*web-7: state is 'down', expected 'up'*"])
+    assert results["1"][:2] == results["0"][:2] == (1, {"passed": 499, "failed": 1})
+    assert results["1"][2] == []  # every probe ran in the child process
+    assert results["0"][2] == sorted(names)  # here, once each

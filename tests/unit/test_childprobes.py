@@ -1,0 +1,68 @@
+"""Probes in a forked child process: results, exceptions, durations and learned secrets come back; budgets hold;
+what cannot travel is handed back to the parent to run."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import pytest
+
+from opsverify.childprobes import MIN_JOBS, ChildProbes, Unsent, enabled
+from opsverify.masking import MASKER
+from opsverify.prefetch import ProbeTimeout
+
+
+def test_results_and_durations_come_back_from_another_process() -> None:
+    child = ChildProbes([(i, (lambda i=i: (i * 2, os.getpid())), 5.0) for i in range(20)], 4)
+    try:
+        got = [child.get(i) for i in range(20)]
+        assert [value for value, _ in got] == [i * 2 for i in range(20)]
+        assert {pid for _, pid in got} == {child.pid} != {os.getpid()}
+        assert all(child.seconds[i] >= 0 for i in range(20))
+    finally:
+        child.close()
+
+
+def test_secrets_learned_in_the_child_are_masked_in_the_parent() -> None:
+    def learns() -> str:
+        MASKER.add("s3cr3t-from-the-child")
+        return "ok"
+
+    child = ChildProbes([("k", learns, 5.0)], 2)
+    try:
+        assert child.get("k") == "ok"
+        assert "s3cr3t-from-the-child" in MASKER.known()
+    finally:
+        child.close()
+
+
+def test_a_probe_past_its_budget_fails_with_probe_timeout() -> None:
+    child = ChildProbes([("slow", lambda: time.sleep(60), 0.3), ("fast", lambda: 1, 5.0)], 2)
+    try:
+        assert child.get("fast") == 1
+        with pytest.raises(ProbeTimeout, match=r"probe did not finish within its 0\.3s budget"):
+            child.get("slow")
+    finally:
+        child.close()
+
+
+def test_exceptions_travel_and_what_cannot_travel_is_unsent() -> None:
+    def boom() -> None:
+        raise ValueError("bad answer")
+
+    child = ChildProbes([("e", boom, 5.0), ("u", threading.Lock, 5.0)], 2)
+    try:
+        with pytest.raises(ValueError, match="bad answer"):
+            child.get("e")
+        with pytest.raises(Unsent):
+            child.get("u")  # a lock cannot be pickled: the parent runs this probe itself
+    finally:
+        child.close()
+
+
+def test_only_big_runs_fork_and_the_environment_can_say_no(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not enabled(MIN_JOBS - 1) and enabled(MIN_JOBS)
+    monkeypatch.setenv("OPSVERIFY_PROBE_PROCESS", "0")
+    assert not enabled(10 * MIN_JOBS)
