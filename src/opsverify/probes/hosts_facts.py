@@ -10,10 +10,10 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from ..adapters.host import Access, CommandFailed, Connection, HostUnavailable, Result
-from ..adapters.sessions import Connect, Runner, batched
+from ..adapters.sessions import Connect, Runner, batched, connector
 from ..inventory import HostEntry
 from ..kinds import Context
 
@@ -211,3 +211,34 @@ def access_for(ref: str | None, ctx: Context) -> Access | str:
         return resolve(ref, ctx.inventory.hosts)
     except HostUnavailable as exc:
         return str(exc)
+
+
+class Placed(Protocol):
+    """An entry that reads a container (``container:``, on ``host:`` or here) or a file (on ``host:`` or here)."""
+
+    @property
+    def container(self) -> str | None: ...
+    @property
+    def host(self) -> str | None: ...
+
+
+P = TypeVar("P", bound=Placed)
+F = TypeVar("F")
+
+
+def gather_by_place(
+    entry: P,
+    ctx: Context,
+    *,
+    remote: Callable[[P, Context], F],
+    container: Callable[[P, float], F],
+    file: Callable[..., F],
+) -> F:
+    """Pick the probe for where the entry's data lives: a container on a host (over its session), a container here
+    (the Docker engine), or a file (here, or on a host over its session)."""
+    timeout = ctx.timeout_for(entry)
+    if entry.container is not None and entry.host is not None:
+        return remote(entry, ctx)
+    if entry.container is not None:
+        return container(entry, timeout)
+    return file(entry, access_for(entry.host, ctx), timeout, connect=connector(ctx))

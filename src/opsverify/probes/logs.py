@@ -12,13 +12,13 @@ from datetime import UTC, datetime
 from .. import masking
 from ..adapters import docker
 from ..adapters.host import Access, CommandFailed, Connection, HostUnavailable
-from ..adapters.sessions import Connect, connector
+from ..adapters.sessions import Connect
 from ..durations import format_duration
 from ..errors import OpsverifyError
 from ..inventory.logs import LogEntry
 from ..kinds import Context, Kind
 from ..verdict import Verdict, shorten
-from .hosts_facts import access_for, q
+from .hosts_facts import gather_by_place, q
 
 _ISO = re.compile(r"^\[?(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:[.,]\d+)?\s*(Z|[+-]\d{2}:?\d{2})?")
 _SYSLOG = re.compile(r"^([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}:\d{2}:\d{2})")
@@ -214,14 +214,13 @@ def required_line(entry: LogEntry, facts: LogFacts) -> Verdict:
 
 
 def _gather(entry: LogEntry, ctx: Context) -> LogFacts:
-    timeout = ctx.timeout_for(entry)
-    if entry.container is not None and entry.host is not None:
-        from . import remote_docker
+    return gather_by_place(entry, ctx, remote=_remote, container=gather_container, file=gather_file)
 
-        return remote_docker.logs(entry, ctx)
-    if entry.container is not None:
-        return gather_container(entry, timeout)
-    return gather_file(entry, access_for(entry.host, ctx), timeout, connect=connector(ctx))
+
+def _remote(entry: LogEntry, ctx: Context) -> LogFacts:
+    from . import remote_docker  # it imports this module
+
+    return remote_docker.logs(entry, ctx)
 
 
 KIND: Kind[LogEntry] = Kind("logs", gather=_gather)

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from .. import masking
 from ..adapters import docker
 from ..adapters.host import Access, CommandFailed, Connection, HostUnavailable
-from ..adapters.sessions import Connect, connector
+from ..adapters.sessions import Connect
 from ..errors import OpsverifyError
 from ..inventory.secrets import SecretsEntry
 from ..kinds import Context, Kind
 from ..verdict import Verdict
-from .hosts_facts import access_for, q
+from .hosts_facts import gather_by_place, q
 
 _PLACEHOLDER = re.compile(
     r"(?i)^(x{3,}|\*{3,}|<[^>]*>|\$\{[^}]*\}|your[-_ ].*|change[-_ ]?me.*|replace[-_ ]?me.*|todo.*)$"
@@ -124,14 +124,13 @@ def required_set(entry: SecretsEntry, facts: SecretsFacts) -> Verdict:
 
 
 def _gather(entry: SecretsEntry, ctx: Context) -> SecretsFacts:
-    timeout = ctx.timeout_for(entry)
-    if entry.container is not None and entry.host is not None:
-        from . import remote_docker
+    return gather_by_place(entry, ctx, remote=_remote, container=gather_container, file=gather_file)
 
-        return remote_docker.secrets(entry, ctx)
-    if entry.container is not None:
-        return gather_container(entry, timeout)
-    return gather_file(entry, access_for(entry.host, ctx), timeout, connect=connector(ctx))
+
+def _remote(entry: SecretsEntry, ctx: Context) -> SecretsFacts:
+    from . import remote_docker  # it imports this module
+
+    return remote_docker.secrets(entry, ctx)
 
 
 KIND: Kind[SecretsEntry] = Kind("secrets", gather=_gather)
