@@ -13,12 +13,13 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import queue
 import signal
 import struct
 import threading
 import time
 from collections.abc import Callable, Hashable
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import Future
 from typing import Any
 
 from .masking import MASKER
@@ -91,27 +92,48 @@ class ChildProbes:
 
 
 def _serve(jobs: list[Job], workers: int, fd: int) -> None:
+    """Run ``jobs`` on an elastic pool and send each result as it comes in (a batch per write). Finished probes
+    arrive through a queue and budgets are checked only on the probes running now, so 5000 probes cost O(n)
+    here, not a scan of every pending probe each time one finishes."""
     pool = Prefetcher(workers)
     took: dict[Hashable, float] = {}
-    running: dict[Future[Any], tuple[Hashable, float]] = {}
+    finished: queue.SimpleQueue[Future[Any]] = queue.SimpleQueue()
+    jobs_of: dict[Future[Any], tuple[Hashable, float]] = {}
     for key, gather, budget in jobs:
-        running[pool.submit(key, _timed(key, gather, took), budget)] = (key, budget)
+        future = pool.submit(key, _timed(key, gather, took), budget)
+        if future not in jobs_of:
+            jobs_of[future] = (key, budget)
+            future.add_done_callback(finished.put)
+    sent: set[Future[Any]] = set()
     with os.fdopen(fd, "wb") as pipe:
-        while running:
-            done, _ = wait(list(running), timeout=0.05, return_when=FIRST_COMPLETED)
-            now = time.monotonic()
-            for future in list(running):
-                key, budget = running[future]
-                started = pool.started(future)
-                if future in done:
+        while len(sent) < len(jobs_of):
+            batch: list[bytes] = []
+            ready: list[Future[Any]] = []
+            try:
+                ready.append(finished.get(timeout=0.05))
+                while True:
+                    ready.append(finished.get_nowait())
+            except queue.Empty:
+                pass
+            for future in ready:
+                if future not in sent:
+                    sent.add(future)
+                    key, _ = jobs_of[future]
                     error = future.exception()
                     outcome = (True, future.result()) if error is None else (False, error)
-                elif started is not None and now - started > budget:
-                    outcome = (False, ProbeTimeout(f"probe did not finish within its {budget:g}s budget"))
-                else:
+                    batch.append(_record(key, outcome, took.get(key)))
+            now = time.monotonic()
+            for future in pool.in_flight():
+                started = pool.started(future)
+                key, budget = jobs_of.get(future, (None, 0.0))
+                if future in sent or key is None or started is None or now - started <= budget:
                     continue
-                del running[future]
-                _send(pipe, key, outcome, took.get(key, None if started is None else now - started))
+                sent.add(future)
+                timeout = ProbeTimeout(f"probe did not finish within its {budget:g}s budget")
+                batch.append(_record(key, (False, timeout), now - started))
+            if batch:
+                pipe.write(b"".join(batch))
+                pipe.flush()
 
 
 def _timed(key: Hashable, gather: Callable[[], Any], took: dict[Hashable, float]) -> Callable[[], Any]:
@@ -125,10 +147,9 @@ def _timed(key: Hashable, gather: Callable[[], Any], took: dict[Hashable, float]
     return run
 
 
-def _send(pipe: Any, key: Hashable, outcome: tuple[bool, Any], seconds: float | None) -> None:
+def _record(key: Hashable, outcome: tuple[bool, Any], seconds: float | None) -> bytes:
     try:
         data = pickle.dumps((key, *outcome, seconds, MASKER.known()))
     except Exception:  # an exotic fact or exception: the parent probes for itself
         data = pickle.dumps((key, False, Unsent("this probe's result cannot leave the probe process"), None, []))
-    pipe.write(_HEADER.pack(len(data)) + data)
-    pipe.flush()
+    return _HEADER.pack(len(data)) + data

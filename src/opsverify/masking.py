@@ -176,7 +176,17 @@ _PEM = re.compile(
 _PUBLIC_PEM = ("CERTIFICATE", "PUBLIC KEY", "CERTIFICATE REQUEST", "X509 CRL", "NEW CERTIFICATE REQUEST")
 
 
+# Every structural pattern above needs one of these in the text (its keyword, or `://…@` for URL credentials):
+# text without any of them is left alone without running the six patterns (most report lines: a cheap search).
+_MAYBE_STRUCTURAL = re.compile(
+    r"(?i)-----BEGIN |://[^/\s]*@|authorization|basic|bearer|token|passw|pwd|secret|api_?key|access_?key"
+    r"|private_?key|passphrase|credential|session|cookie"
+)
+
+
 def _structural(text: str, masker: Masker) -> str:
+    if _MAYBE_STRUCTURAL.search(text) is None:
+        return text
     text = _PEM.sub(_pem, text)
     text = _USERINFO.sub(lambda m: _userinfo(m, masker), text)
     text = _AUTH_HEADER.sub(lambda m: _authorization(m, masker), text)

@@ -192,9 +192,16 @@ def _junit(args: RunArgs) -> Path:
 
 
 def run_pytest(args: RunArgs, command: list[str]) -> int:
+    import gc
+
     import pytest
 
     started = time.time()
+    # A run makes a few objects per check and frees them with the run: the cyclic collector scanning everything
+    # imported so far, every 700 allocations, cost ~10 % of a 5000-check run. Cycles are still collected, in
+    # bigger batches, and what was imported before the run is not scanned again.
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
     code = int(pytest.main(command))
     written = [p for p in (_html(args), _junit(args)) if p.is_file() and p.stat().st_mtime >= started - 1]
     if written:

@@ -66,3 +66,12 @@ def test_only_big_runs_fork_and_the_environment_can_say_no(monkeypatch: pytest.M
     assert not enabled(MIN_JOBS - 1) and enabled(MIN_JOBS)
     monkeypatch.setenv("OPSVERIFY_PROBE_PROCESS", "0")
     assert not enabled(10 * MIN_JOBS)
+
+
+def test_probes_slower_than_the_polling_tick_still_come_back() -> None:
+    child = ChildProbes([("a", lambda: time.sleep(0.3) or "a", 5.0), ("b", lambda: time.sleep(0.15) or "b", 5.0)], 1)
+    try:
+        assert (child.get("a"), child.get("b")) == ("a", "b")
+        assert child.seconds["a"] >= 0.3
+    finally:
+        child.close()

@@ -10,7 +10,14 @@ from .results import RunResult
 
 
 def render(run: RunResult) -> str:
-    return json.dumps(run.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    """Indented, with one check per line: readable, diffable, and written by the C encoder (``indent=`` makes
+    ``json`` encode in pure Python: 5000 checks took 0.3 s that way)."""
+    data = run.to_dict()
+    checks = data.pop("checks")
+    head = json.dumps(data, indent=2, ensure_ascii=False)
+    rows = ",\n".join("    " + json.dumps(c, ensure_ascii=False) for c in checks)
+    listed = f'"checks": [\n{rows}\n  ]' if rows else '"checks": []'
+    return head[:-2] + f",\n  {listed}\n}}\n" if data else f"{{\n  {listed}\n}}\n"
 
 
 def write(run: RunResult, path: Path) -> Path:
