@@ -43,6 +43,7 @@ class ChildProbes:
         self._futures: dict[Hashable, Future[Any]] = {key: Future() for key, _, _ in jobs}
         self._budgets = {key: budget for key, _, budget in jobs}
         self.seconds: dict[Hashable, float] = {}
+        self._closed = False
         read, write = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:  # the child: run the jobs, send the results, leave without running any of pytest's exits
@@ -85,6 +86,9 @@ class ChildProbes:
                 future.set_exception(Unsent("the probe process ended before this probe's result"))
 
     def close(self) -> None:
+        if self._closed:  # once only: a reaped pid may belong to another process by now
+            return
+        self._closed = True
         with contextlib.suppress(OSError):
             os.kill(self.pid, signal.SIGKILL)  # probes still hanging in the child end with the run
         with contextlib.suppress(OSError):

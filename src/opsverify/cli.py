@@ -118,7 +118,7 @@ def _run(args: argparse.Namespace, extra: list[str]) -> int:
     if problems:
         print("\n".join(f"opsverify: {p}" for p in problems), file=sys.stderr)
         return EXIT_USAGE
-    return suite.run_pytest(run, suite.pytest_command(run, path, rule_tests, am_tests))
+    return suite.run_pytest(run, suite.pytest_command(run, path, rule_tests, am_tests), path)
 
 
 def _rule_test_paths(suite: str, globs: list[str], inventory: Path) -> list[str]:

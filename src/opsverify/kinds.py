@@ -46,6 +46,9 @@ class Kind(Generic[E]):
     gather: Callable[[E, Context], object]
     targets: Callable[[Context], Sequence[E]] | None = None
     probes: Mapping[str, Callable[[E, Context], object]] = field(default_factory=dict)
+    # True when, in a full run, some check of every active entry uses ``gather``: `opsverify run` may then start
+    # those probes before pytest has collected (:mod:`opsverify.headstart`)
+    head_start: bool = False
 
     @property
     def name(self) -> str:

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import headstart
 from .errors import OpsverifyError
 from .inventory.loader import load_inventory_once
 from .paths import checks_dir, default_inventory
@@ -176,6 +177,14 @@ def pytest_command(
     ]
 
 
+def _head_start(args: RunArgs, inventory: str | None) -> None:
+    """Start the probes a full run needs now, while pytest starts (:mod:`opsverify.headstart`)."""
+    if inventory is None or not headstart.applies(args.suite, args.shard, args.pytest_args):
+        return
+    parsed = load_inventory_once(inventory, args.env)
+    headstart.start(parsed, int(args.concurrency) if args.concurrency else parsed.defaults.concurrency)
+
+
 def _rootdir(paths: list[Path]) -> Path:
     """The folder you run from, when the inventory and the test files it lists are in it: then test ids print as
     they are (the built-in suite's as ``test_http.py::test_http_status[api]``, yours as ``ops/test_mine.py::...``);
@@ -191,7 +200,7 @@ def _junit(args: RunArgs) -> Path:
     return Path(args.junit or Path(args.report_dir) / "junit.xml").resolve()
 
 
-def run_pytest(args: RunArgs, command: list[str]) -> int:
+def run_pytest(args: RunArgs, command: list[str], inventory: str | None = None) -> int:
     import gc
 
     import pytest
@@ -202,7 +211,11 @@ def run_pytest(args: RunArgs, command: list[str]) -> int:
     # bigger batches, and what was imported before the run is not scanned again.
     gc.freeze()
     gc.set_threshold(20_000, 20, 20)
-    code = int(pytest.main(command))
+    _head_start(args, inventory)
+    try:
+        code = int(pytest.main(command))
+    finally:
+        headstart.drop()
     written = [p for p in (_html(args), _junit(args)) if p.is_file() and p.stat().st_mtime >= started - 1]
     if written:
         print(f"opsverify: reports: {' and '.join(str(p) for p in written)}")

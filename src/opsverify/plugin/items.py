@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from .. import childprobes, registry, shard
+from .. import childprobes, headstart, registry, shard
 from ..kinds import Kind
 from ..prefetch import ProbeTimeout
 from ..run import RunState
@@ -113,7 +113,11 @@ class Checks:
                     continue
                 gather = shared.wrap(key, gather)
             jobs.setdefault(key, (key, gather, budget))
-        if self.state.shared is None and childprobes.enabled(len(jobs)):
+        early = headstart.take(self.state.inventory) if self.state.shared is None else None
+        if early is not None:  # `opsverify run` started these before pytest did; the rest run here
+            self.state.child = early
+            jobs = {key: job for key, job in jobs.items() if key not in early}
+        elif self.state.shared is None and childprobes.enabled(len(jobs)):
             self.state.child = childprobes.ChildProbes(list(jobs.values()), self.state.workers)
             return
         for job in jobs.values():
