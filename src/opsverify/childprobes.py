@@ -26,6 +26,7 @@ from .masking import MASKER
 from .prefetch import Prefetcher, ProbeTimeout
 
 MIN_JOBS = 200  # below this, forking buys nothing measurable
+MAX_PROCESSES = 4
 Job = tuple[Hashable, Callable[[], Any], float]  # key, gather, budget
 _HEADER = struct.Struct("!Q")
 
@@ -39,22 +40,30 @@ def enabled(jobs: int) -> bool:
 
 
 class ChildProbes:
-    def __init__(self, jobs: list[Job], workers: int) -> None:
+    """The probe processes: one, or for runs of many place-free probes (``spread``), one per core (at most
+    :data:`MAX_PROCESSES`), each with its share of the jobs. Probes that are not place-free all stay in the first
+    process, so a host's probes still share its one SSH session or engine connection."""
+
+    def __init__(self, jobs: list[Job], workers: int, spread: Callable[[Hashable], bool] = lambda key: False) -> None:
         self._futures: dict[Hashable, Future[Any]] = {key: Future() for key, _, _ in jobs}
         self._budgets = {key: budget for key, _, budget in jobs}
         self.seconds: dict[Hashable, float] = {}
         self._closed = False
-        read, write = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:  # the child: run the jobs, send the results, leave without running any of pytest's exits
-            os.close(read)
-            try:
-                _serve(jobs, workers, write)
-            finally:
-                os._exit(0)
-        os.close(write)
-        self._reader = threading.Thread(target=self._read, args=(read,), name="opsverify-child-probes", daemon=True)
-        self._reader.start()
+        self.pids: list[int] = []
+        for share in _shares(jobs, spread):
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # a child: run its jobs, send the results, leave without running any of pytest's exits
+                os.close(read)
+                try:
+                    _serve(share, workers, write)
+                finally:
+                    os._exit(0)
+            os.close(write)
+            self.pids.append(pid)
+            keys = [key for key, _, _ in share]
+            reader = threading.Thread(target=self._read, args=(read, keys), name="opsverify-child-probes", daemon=True)
+            reader.start()
 
     def __contains__(self, key: Hashable) -> bool:
         return key in self._futures
@@ -67,7 +76,7 @@ class ChildProbes:
         except TimeoutError:
             raise ProbeTimeout(f"probe did not finish within its {budget:g}s budget") from None
 
-    def _read(self, fd: int) -> None:
+    def _read(self, fd: int, keys: list[Hashable]) -> None:
         with os.fdopen(fd, "rb") as pipe:
             while True:
                 head = pipe.read(_HEADER.size)
@@ -81,7 +90,8 @@ class ChildProbes:
                 future = self._futures.get(key)
                 if future is not None and not future.done():
                     future.set_result(value) if ok else future.set_exception(value)
-        for future in self._futures.values():  # the child is gone: what it did not send, the parent runs
+        for key in keys:  # this child is gone: what it did not send, the parent runs
+            future = self._futures[key]
             if not future.done():
                 future.set_exception(Unsent("the probe process ended before this probe's result"))
 
@@ -89,10 +99,24 @@ class ChildProbes:
         if self._closed:  # once only: a reaped pid may belong to another process by now
             return
         self._closed = True
-        with contextlib.suppress(OSError):
-            os.kill(self.pid, signal.SIGKILL)  # probes still hanging in the child end with the run
-        with contextlib.suppress(OSError):
-            os.waitpid(self.pid, 0)
+        for pid in self.pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)  # probes still hanging in a child end with the run
+        for pid in self.pids:
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
+
+
+def _shares(jobs: list[Job], spread: Callable[[Hashable], bool]) -> list[list[Job]]:
+    """The jobs per process: place-free ones dealt round-robin over one process per core (when there are at least
+    :data:`MIN_JOBS` per process), the others all to the first; no empty share."""
+    free = [job for job in jobs if spread(job[0])]
+    processes = max(1, min(os.cpu_count() or 1, MAX_PROCESSES, len(free) // MIN_JOBS))
+    shares: list[list[Job]] = [[] for _ in range(processes)]
+    shares[0] = [job for job in jobs if not spread(job[0])]
+    for i, job in enumerate(free):
+        shares[i % processes].append(job)
+    return [share for share in shares if share]
 
 
 def _serve(jobs: list[Job], workers: int, fd: int) -> None:

@@ -49,6 +49,9 @@ class Kind(Generic[E]):
     # True when, in a full run, some check of every active entry uses ``gather``: `opsverify run` may then start
     # those probes before pytest has collected (:mod:`opsverify.headstart`)
     head_start: bool = False
+    # True when its probes share nothing per place (no SSH session, no engine connection): big runs may then
+    # split them over several probe processes (:mod:`opsverify.childprobes`)
+    spread: bool = False
 
     @property
     def name(self) -> str:

@@ -19,7 +19,7 @@ def test_results_and_durations_come_back_from_another_process() -> None:
     try:
         got = [child.get(i) for i in range(20)]
         assert [value for value, _ in got] == [i * 2 for i in range(20)]
-        assert {pid for _, pid in got} == {child.pid} != {os.getpid()}
+        assert {pid for _, pid in got} == set(child.pids) != {os.getpid()}
         assert all(child.seconds[i] >= 0 for i in range(20))
     finally:
         child.close()
@@ -75,3 +75,27 @@ def test_probes_slower_than_the_polling_tick_still_come_back() -> None:
         assert child.seconds["a"] >= 0.3
     finally:
         child.close()
+
+
+def test_place_free_probes_are_spread_over_processes_and_the_others_stay_together(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Place-free probes (one HTTP request each) are dealt over one process per core; probes tied to a place (a
+    host's SSH session) all run in the first process, so each host still gets one session."""
+    from opsverify import childprobes
+
+    monkeypatch.setattr(childprobes.os, "cpu_count", lambda: 2)
+    free = [(("http", "", f"e{i}"), (lambda: os.getpid()), 5.0) for i in range(2 * MIN_JOBS)]
+    bound = [(("hosts", "", f"h{i}"), (lambda: os.getpid()), 5.0) for i in range(10)]
+    shares = childprobes._shares(bound + free, lambda key: key[0] == "http")
+    assert len(shares) == 2 and all(len(s) >= MIN_JOBS for s in shares)
+    assert {key for key, _, _ in shares[0]} >= {key for key, _, _ in bound}
+    child = ChildProbes(bound + free, 4, lambda key: key[0] == "http")
+    try:
+        pids = {key: child.get(key) for key, _, _ in bound + free}
+        assert len(set(pids.values())) == 2 == len(child.pids)
+        assert len({pids[key] for key, _, _ in bound}) == 1  # one process for everything tied to a place
+    finally:
+        child.close()
+    few = childprobes._shares(free[: MIN_JOBS + 10], lambda key: True)
+    assert len(few) == 1  # fewer than MIN_JOBS per process: one process

@@ -86,4 +86,5 @@ KIND: Kind[HttpEntry] = Kind(
     "http",
     gather=lambda e, ctx: gather(e, ctx.timeout_for(e), ctx.inventory.defaults.max_body_bytes),
     head_start=True,  # test_http_status checks every endpoint without `redirect:`, test_http_redirect the others
+    spread=True,  # one request per probe, each with its own client
 )
