@@ -15,6 +15,9 @@ from ..verdict import CheckFailure, shorten, start_recording, stop_recording
 from .items import SEVERITY, target_of
 
 
+_PROPERTIES = pytest.StashKey[list[tuple[str, str]]]()
+
+
 class Outcomes:
     """Registered only when the plugin is active."""
 
@@ -34,7 +37,8 @@ class Outcomes:
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
         report = yield
-        ours = item.get_closest_marker("opsverify") is not None
+        properties = item.stash.get(_PROPERTIES, None)
+        ours = properties is not None or item.get_closest_marker("opsverify") is not None
         if call.excinfo is not None and isinstance(call.excinfo.value, CheckFailure):
             report.longrepr = CheckRepr(str(item.path), masking.mask(call.excinfo.value.render()))
         elif report.failed and call.excinfo is not None and ours:
@@ -47,7 +51,9 @@ class Outcomes:
         if isinstance(report.longrepr, CheckRepr):  # the one-line reason travels with the report (pytest-xdist)
             report.user_properties.append(("reason", report.longrepr.reprcrash.message))
         if ours:
-            report.user_properties.extend(self._report_properties(item))
+            if properties is None:  # once per check: its probe has finished by the end of its setup phase
+                properties = item.stash[_PROPERTIES] = self._report_properties(item)
+            report.user_properties.extend(properties)
         if item.stash.get(SEVERITY, None) is not None and report.failed:
             self._apply_waiver(item.name, report)
         return report
