@@ -31,6 +31,7 @@ class Checks:
 
     def __init__(self, state: RunState) -> None:
         self.state = state
+        self._item: pytest.Item | None = None
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         marker = metafunc.definition.get_closest_marker("opsverify")
@@ -49,10 +50,14 @@ class Checks:
         """The loaded :class:`~opsverify.inventory.Inventory`."""
         return self.state.inventory
 
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        self._item = item  # whose fixtures are set up now (cheaper than asking for `request` in `facts`)
+
     @pytest.fixture
-    def facts(self, request: pytest.FixtureRequest, target: Any) -> Any:
+    def facts(self, target: Any) -> Any:
         """What the probe for this item's target gathered (prefetched concurrently at the end of collection)."""
-        kind, probe = self._kind(request.node)
+        kind, probe = self._kind(self._item)
         key, gather, budget = self._job(kind, probe, target)
         shared, child = self.state.shared, self.state.child
         try:
@@ -123,10 +128,11 @@ class Checks:
         for job in jobs.values():
             self.state.prefetcher.submit(*job)
 
-    def _kind(self, item: pytest.Item) -> tuple[Kind[Any], str | None]:
-        marker = item.get_closest_marker("opsverify")
+    def _kind(self, item: pytest.Item | None) -> tuple[Kind[Any], str | None]:
+        marker = item.get_closest_marker("opsverify") if item is not None else None
         if marker is None:
-            raise pytest.UsageError(f"{item.nodeid}: the facts fixture is for @opsverify.check / opsverify checks")
+            where = item.nodeid if item is not None else "a fixture outside a check"
+            raise pytest.UsageError(f"{where}: the facts fixture is for @opsverify.check / opsverify checks")
         return registry.kind(marker.args[0]), marker.kwargs.get("probe")
 
     def _job(self, kind: Kind[Any], probe: str | None, target: Any) -> tuple[Any, Callable[[], Any], float]:

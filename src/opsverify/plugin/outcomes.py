@@ -14,7 +14,6 @@ from ..run import RunState
 from ..verdict import CheckFailure, shorten, start_recording, stop_recording
 from .items import SEVERITY, target_of
 
-
 _PROPERTIES = pytest.StashKey[list[tuple[str, str]]]()
 
 
