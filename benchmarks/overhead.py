@@ -5,7 +5,8 @@ For N passing HTTP entries against a local server (a separate process on 127.0.0
 floor: the same probes (`opsverify.probes.http.gather`) on a plain thread pool, in-process, with 64 threads (the
 floor the issue measured against, and opsverify's default concurrency) and with 8 (the fastest pool size here, for
 reference), plus bare pytest (1000 trivial parametrized tests with the same HTML + JUnit reports) to show what
-pytest itself costs; and `opsverify inventory check` on 5000 entries. The ratio is against the 64-thread floor.
+pytest itself costs; and `opsverify inventory check` on 5000 entries. The ratio is against the 64-thread floor. Each measurement runs ``--repeat`` times (default 3), interleaved, and
+the median is shown: this machine's speed drifts by tens of percent from one minute to the next.
 
 The commands run as an installed tool runs: with Python's bytecode cache (pip compiles it at install, and pytest
 caches its assertion rewrite of the suite beside it on the first run), so ``PYTHONDONTWRITEBYTECODE`` is dropped
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -73,6 +75,8 @@ def floor(path: Path, threads: int) -> float:
 
 
 def ours(path: Path, folder: Path) -> float:
+    """One whole `opsverify run`, from ``folder`` (fresh for each run: no history yet, as in a CI job)."""
+    folder.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     done = subprocess.run(
         [str(BIN / "opsverify"), "run", "-i", str(path), "--report-dir", str(folder / "reports"), "-q"],
@@ -120,7 +124,9 @@ def check_time(path: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10,1000,5000")
-    sizes = [int(s) for s in parser.parse_args().sizes.split(",")]
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the median is shown")
+    options = parser.parse_args()
+    sizes = [int(s) for s in options.sizes.split(",")]
     server = subprocess.Popen([sys.executable, "-c", SERVER], stdout=subprocess.PIPE, text=True)
     try:
         assert server.stdout is not None
@@ -134,7 +140,11 @@ def main() -> None:
             bare_pytest(folder, 10)
             for n in sizes:
                 path = inventory(folder, port, n)
-                base, fast, mine, bare = floor(path, 64), floor(path, 8), ours(path, folder), bare_pytest(folder, n)
+                runs = [  # interleaved, so that a noisy minute weighs on every column alike
+                    (floor(path, 64), floor(path, 8), ours(path, folder / f"run-{n}-{i}"), bare_pytest(folder, n))
+                    for i in range(options.repeat)
+                ]
+                base, fast, mine, bare = (statistics.median(column) for column in zip(*runs, strict=True))
                 ratios[n] = mine / base
                 print(f"{n:>8} {mine:>13.2f}s {base:>12.2f}s {fast:>11.2f}s {bare:>11.2f}s {ratios[n]:>5.1f}x")
             check = check_time(inventory(folder, port, 5000))

@@ -171,6 +171,7 @@ def pytest_command(
         # exceptions raised in finalizers; Python's own hook still prints those
         "-p",
         "no:unraisableexception",
+        *([] if _wants_xdist(args.pytest_args) else ["-p", "no:xdist"]),  # its import and hooks cost every run
         *(["--opsverify-env", args.env] if args.env else []),
         *(["--opsverify-fail-on", args.fail_on] if args.fail_on else []),
         *(["--opsverify-concurrency", args.concurrency] if args.concurrency else []),
@@ -179,6 +180,16 @@ def pytest_command(
         *([] if any(a.startswith(("--capture", "-s")) for a in args.pytest_args) else ["--capture=sys"]),
         *args.pytest_args,
     ]
+
+
+_XDIST_OPTIONS = ("--numprocesses", "--maxprocesses", "--dist", "--tx", "--looponfail", "--max-worker-restart")
+
+
+def _wants_xdist(pytest_args: list[str]) -> bool:
+    """Whether the run asks pytest-xdist for anything (here or in $PYTEST_ADDOPTS): else it is not loaded."""
+    tokens = [*pytest_args, *os.environ.get("PYTEST_ADDOPTS", "").split()]
+    short = [t for t in tokens if t.startswith("-") and not t.startswith("--")]
+    return any(t[1:2] in ("n", "d", "f") for t in short) or any(t.split("=")[0] in _XDIST_OPTIONS for t in tokens)
 
 
 def _head_start(args: RunArgs, inventory: str | None) -> None:

@@ -82,3 +82,26 @@ def test_promql_test_stops_on_a_malformed_file_with_file_line(tmp_path, capsys):
     captured = capsys.readouterr()
     assert captured.err == f"{bad}:2: bad series term '2y'\n"
     assert captured.out == ""  # nothing ran
+
+
+@pytest.mark.parametrize(
+    ("args", "addopts", "wanted"),
+    [
+        ([], "", False),
+        (["-k", "api", "-x", "--no-header"], "", False),
+        (["-n", "2"], "", True),
+        (["-n4"], "", True),
+        (["--numprocesses=auto"], "", True),
+        (["--dist", "loadgroup"], "", True),
+        (["-f"], "", True),
+        ([], "-n 2", True),
+    ],
+)
+def test_pytest_xdist_is_loaded_only_when_the_run_asks_for_it(args, addopts, wanted, monkeypatch, tmp_path):
+    from opsverify import suite
+
+    monkeypatch.setenv("PYTEST_ADDOPTS", addopts)
+    inv = tmp_path / "inv.yml"
+    inv.write_text("version: 1\n")
+    command = suite.pytest_command(suite.parse(args), str(inv), [])
+    assert ("no:xdist" not in command) is wanted
