@@ -165,13 +165,13 @@ def main() -> None:
                 ]
                 base, fast, mine, bare = (statistics.median(column) for column in zip(*runs, strict=True))
                 ratios[n] = mine / base
-                print(f"{n:>8} {mine:>13.2f}s {base:>12.2f}s {fast:>11.2f}s {bare:>11.2f}s {ratios[n]:>5.1f}x")
+                print(f"{n:>8} {mine:>13.2f}s {base:>12.2f}s {fast:>11.2f}s {bare:>11.2f}s {ratios[n]:>5.2f}x")
             check = check_time(inventory(folder, port, 5000))
         print(f"opsverify inventory check, 5000 entries: {check:.2f}s (whole command)")
         print(f"cores available now: {cores_now():.1f} of {os.cpu_count()}")
         r1, r2 = ratios.get(1000, float("nan")), ratios.get(5000, float("nan"))
         print(
-            f"overhead: 1000 entries {r1:.1f} x floor; 5000 entries {r2:.1f} x floor; inventory check 5000 entries {check:.2f} s"
+            f"overhead: 1000 entries {r1:.2f} x floor; 5000 entries {r2:.2f} x floor; inventory check 5000 entries {check:.2f} s"
         )
     finally:
         server.kill()

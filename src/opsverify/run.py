@@ -136,7 +136,7 @@ class RunState:
             report.nodeid,
             Outcome(report.nodeid, severity, target=str(props.get("target", "")), kind=str(props.get("kind", ""))),
         )
-        self._fold_properties(outcome, report)
+        self._fold_properties(outcome, report, props)
         if report.skipped and hasattr(report, "wasxfail"):
             outcome.outcome = "waived"
             outcome.message = str(report.wasxfail)
@@ -150,8 +150,7 @@ class RunState:
         elif report.skipped and outcome.outcome not in ("failed", "waived"):
             outcome.outcome = "skipped"
 
-    def _fold_properties(self, outcome: Outcome, report: Any) -> None:
-        props = dict(report.user_properties)
+    def _fold_properties(self, outcome: Outcome, report: Any, props: dict[str, Any]) -> None:
         outcome.description = str(props.get("description", outcome.description))
         results = [str(v) for k, v in report.user_properties if k == "result"]
         if results:

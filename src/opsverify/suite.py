@@ -225,7 +225,7 @@ def run_pytest(args: RunArgs, command: list[str], inventory: str | None = None) 
     # imported so far, every 700 allocations, cost ~10 % of a 5000-check run. Cycles are still collected, in
     # bigger batches, and what was imported before the run is not scanned again.
     gc.freeze()
-    gc.set_threshold(20_000, 20, 20)
+    gc.set_threshold(100_000, 20, 20)
     _head_start(args, inventory)
     try:
         code = int(pytest.main(command))
