@@ -121,7 +121,9 @@ def test_thousands_of_distinct_secrets_in_a_log_stay_fast_and_masked():
     lines = [f"ERROR upstream refused token=many-{i:06d}-zz" for i in range(3000)]
     facts = logs.LogFacts("/x on local://")
     done = threading.Event()
-    worker = threading.Thread(target=lambda: (logs._count(LogEntry(name="l", path="/x"), facts, lines), done.set()))
+    worker = threading.Thread(
+        target=lambda: (logs.count_lines(LogEntry(name="l", path="/x"), facts, lines), done.set())
+    )
     worker.daemon = True
     worker.start()
     assert done.wait(10), "masking 3,000 distinct learnt secrets did not end within 10 s"

@@ -43,14 +43,14 @@ def gather(project: str, timeout: float) -> ComposeFacts:
             name=str((c.get("Names") or ["?"])[0]).lstrip("/"),
             service=str((c.get("Labels") or {}).get(SERVICE, "?")),
             status=str(c.get("State", "")),
-            exit_code=_exit_code(str(c.get("Status", ""))),
+            exit_code=exit_code(str(c.get("Status", ""))),
         )
         for c in found
     ]
     return ComposeFacts(project, members=sorted(members, key=lambda m: m.name))
 
 
-def _exit_code(status: str) -> int:
+def exit_code(status: str) -> int:
     # `docker ps` Status reads "Exited (137) 2 minutes ago"
     if "(" in status and ")" in status:
         inside = status[status.index("(") + 1 : status.index(")")]

@@ -46,17 +46,17 @@ def gather_container(entry: LogEntry, timeout: float) -> LogFacts:
     try:
         with docker.docker_errors(f"container {name}: logs"):
             api = docker.client(timeout).api
-            _register_env_secrets(api.inspect_container(name))
+            register_env_secrets(api.inspect_container(name))
             since = int(time.time() - entry.since)
             raw = api.logs(name, stdout=True, stderr=True, timestamps=False, since=since, tail=MAX_LINES)
     except OpsverifyError as exc:
         facts.error = str(exc)
         return facts
-    _count(entry, facts, raw.decode("utf-8", errors="replace").splitlines())
+    count_lines(entry, facts, raw.decode("utf-8", errors="replace").splitlines())
     return facts
 
 
-def _register_env_secrets(attrs: dict[str, object]) -> None:
+def register_env_secrets(attrs: dict[str, object]) -> None:
     """Secret-looking variables of the container: their values must never be shown, even in its log lines."""
     config = attrs.get("Config")
     for item in (config.get("Env") if isinstance(config, dict) else None) or []:
@@ -84,7 +84,7 @@ def gather_file(
         facts.error = f"{path} does not exist or is not readable, expected a log file"
         return facts
     lines, facts.note = within(text.splitlines(), (now or time.time()) - entry.since)
-    _count(entry, facts, lines)
+    count_lines(entry, facts, lines)
     return facts
 
 
@@ -170,7 +170,7 @@ def _syslog(line: str) -> float | None:
     return None
 
 
-def _count(entry: LogEntry, facts: LogFacts, lines: list[str]) -> None:
+def count_lines(entry: LogEntry, facts: LogFacts, lines: list[str]) -> None:
     pattern = re.compile(entry.pattern)
     ignore = re.compile(entry.ignore) if entry.ignore else None
     facts.lines = len(lines)

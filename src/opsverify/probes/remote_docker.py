@@ -21,8 +21,8 @@ from . import compose
 from .containers import ContainerFacts, from_inspect
 from .containers_depth import DepthFacts, ExecResult, command_text, reach_script
 from .hosts_facts import access_for
-from .logs import MAX_LINES, LogFacts, _count, _register_env_secrets
-from .secrets import SecretsFacts, _register
+from .logs import MAX_LINES, LogFacts, count_lines, register_env_secrets
+from .secrets import SecretsFacts, register_values
 
 
 def bare(name: str, host: str | None) -> str:
@@ -127,7 +127,7 @@ def project(qualified: str, host: str, ctx: Context) -> compose.ComposeFacts:
     except OpsverifyError as exc:
         return compose.ComposeFacts(project_name, error=str(exc))
     members = [
-        compose.Member(p.name.lstrip("/"), p.service or "?", p.state, compose._exit_code(p.status)) for p in found
+        compose.Member(p.name.lstrip("/"), p.service or "?", p.state, compose.exit_code(p.status)) for p in found
     ]
     return compose.ComposeFacts(project_name, members=sorted(members, key=lambda m: m.name))
 
@@ -141,12 +141,12 @@ def logs(entry: LogEntry, ctx: Context) -> LogFacts:
         facts.error = docker
         return facts
     try:
-        _register_env_secrets(docker.inspect(name, f"container {name} on {entry.host}: logs"))
+        register_env_secrets(docker.inspect(name, f"container {name} on {entry.host}: logs"))
         text = docker.logs(name, entry.since, MAX_LINES, f"container {name} on {entry.host}: logs")
     except OpsverifyError as exc:  # NotFound included: the container is not on that host
         facts.error = str(exc)
         return facts
-    _count(entry, facts, text.splitlines())
+    count_lines(entry, facts, text.splitlines())
     return facts
 
 
@@ -165,5 +165,5 @@ def secrets(entry: SecretsEntry, ctx: Context) -> SecretsFacts:
         return facts
     env = (attrs.get("Config") or {}).get("Env") or []
     facts.values = dict(str(item).partition("=")[::2] for item in env)
-    _register(entry, facts.values)
+    register_values(entry, facts.values)
     return facts

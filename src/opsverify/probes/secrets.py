@@ -48,7 +48,7 @@ def parse_env(text: str) -> dict[str, str]:
     return values
 
 
-def _register(entry: SecretsEntry, values: dict[str, str]) -> None:
+def register_values(entry: SecretsEntry, values: dict[str, str]) -> None:
     for key, value in values.items():
         if key in entry.required or masking.looks_secret(key):
             masking.MASKER.add(value)
@@ -74,7 +74,7 @@ def gather_file(
         facts.error = f"{path} does not exist, expected an env file"
         return facts
     facts.values = parse_env(text)
-    _register(entry, facts.values)
+    register_values(entry, facts.values)
     facts.example, facts.example_source = parse_env(example_text), example.rsplit("/", 1)[-1]
     return facts
 
@@ -90,7 +90,7 @@ def gather_container(entry: SecretsEntry, timeout: float) -> SecretsFacts:
         return facts
     env = (attrs.get("Config") or {}).get("Env") or []
     facts.values = dict(str(item).partition("=")[::2] for item in env)
-    _register(entry, facts.values)
+    register_values(entry, facts.values)
     return facts
 
 

@@ -39,8 +39,8 @@ def test_a_listed_service_without_any_container_and_an_empty_project() -> None:
 
 
 def test_exit_code_is_read_from_docker_ps_status() -> None:
-    assert compose._exit_code("Exited (137) 2 minutes ago") == 137
-    assert compose._exit_code("Up 3 hours (healthy)") == 0
+    assert compose.exit_code("Exited (137) 2 minutes ago") == 137
+    assert compose.exit_code("Up 3 hours (healthy)") == 0
 
 
 def test_project_containers_become_entries_with_the_projects_options() -> None:

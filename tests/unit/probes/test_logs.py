@@ -51,18 +51,18 @@ def test_an_old_logfmt_error_leaves_the_window():
     assert (kept, note) == (lines[1:], "")
     entry = LogEntry(name="prom", path="/x", since=3600.0)
     facts = logs.LogFacts("/x on local://")
-    logs._count(entry, facts, kept)
+    logs.count_lines(entry, facts, kept)
     assert logs.error_rate(entry, facts).ok
 
 
 def test_must_match_needs_a_line_in_the_window():
     entry = LogEntry(name="worker", path="/x", must_match="polling started", since=3600.0)
     facts = logs.LogFacts("/x on local://")
-    logs._count(entry, facts, ["INFO boot", "INFO ready"])
+    logs.count_lines(entry, facts, ["INFO boot", "INFO ready"])
     assert logs.required_line(entry, facts).message == (
         "worker: no line in the last 1h of /x on local:// matches /polling started/, expected at least one"
     )
-    logs._count(entry, facts, ["INFO polling started every 30s"])
+    logs.count_lines(entry, facts, ["INFO polling started every 30s"])
     assert logs.required_line(entry, facts).message == (
         "worker: 1 line(s) in the last 1h of /x on local:// match /polling started/"
     )
@@ -79,7 +79,7 @@ def test_storm_verdict_counts_ignores_and_scrubs():
     entry = LogEntry(name="app", path="/x", ignore="healthcheck", max_matches=1, show=2)
     facts = logs.LogFacts("/x on local://")
     lines = ["ERROR a password=hunter2-secret", "ERROR healthcheck", "INFO ok", "ERROR b", "FATAL c"]
-    logs._count(entry, facts, lines)
+    logs.count_lines(entry, facts, lines)
     verdict = logs.error_rate(entry, facts)
     assert verdict.message.startswith("app: 3 of 5 lines in the last 1d of /x on local:// match ")
     assert verdict.message.endswith(", expected <= 1; last: FATAL c")

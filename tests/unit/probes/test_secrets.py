@@ -39,7 +39,7 @@ def test_problem_never_quotes_the_value(value, problem):
 
 def test_values_read_are_registered_for_masking():
     entry = SecretsEntry(name="e", container="c", required=["DATABASE_URL"])
-    secrets._register(
+    secrets.register_values(
         entry, {"DATABASE_URL": "postgres://u:pw-123456@db/app", "SMTP_PASSWORD": "m4il-pass", "PORT": "8080"}
     )
     assert masking.mask("postgres://u:pw-123456@db/app m4il-pass 8080") == "*** *** 8080"
