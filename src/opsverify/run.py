@@ -234,9 +234,17 @@ class RunState:
         ]
 
     def probe_seconds(self, key: Hashable) -> float | None:
-        """How long the probe for ``key`` ran, wherever it ran."""
-        found = self.prefetcher.seconds.get(key)
-        return found if found is not None or self.child is None else self.child.seconds.get(key)
+        """How long the probe for ``key`` ran, wherever it ran: here, in a probe process, or in another xdist
+        worker (which published it with its result)."""
+        for seconds in (
+            self.prefetcher.seconds,
+            self.child and self.child.seconds,
+            self.shared and self.shared.seconds,
+        ):
+            found = seconds.get(key) if seconds else None
+            if found is not None:
+                return found
+        return None
 
     def close(self) -> None:
         if self.child is not None:

@@ -32,6 +32,7 @@ class SharedProbes:
     def __init__(self, directory: str | Path) -> None:
         self.dir = Path(directory)
         self._owned: set[str] = set()
+        self.seconds: dict[Hashable, float] = {}  # how long the claimant's probe ran, for the results we waited on
 
     def _name(self, key: Hashable) -> str:
         return hashlib.sha256(repr(key).encode()).hexdigest()[:32]
@@ -54,22 +55,23 @@ class SharedProbes:
         name = self._name(key)
 
         def run() -> Any:
-            (self.dir / f"{name}.started").write_text(repr(time.monotonic()))
+            start = time.monotonic()
+            (self.dir / f"{name}.started").write_text(repr(start))
             try:
                 value = fn()
             except BaseException as exc:
-                self._publish(name, (False, exc))
+                self._publish(name, (False, exc), time.monotonic() - start)
                 raise
-            self._publish(name, (True, value))
+            self._publish(name, (True, value), time.monotonic() - start)
             return value
 
         return run
 
-    def _publish(self, name: str, outcome: tuple[bool, Any]) -> None:
+    def _publish(self, name: str, outcome: tuple[bool, Any], seconds: float) -> None:
         try:
-            data = pickle.dumps((*outcome, MASKER.known()))
+            data = pickle.dumps((*outcome, MASKER.known(), seconds))
         except Exception:  # an exotic fact or exception: the reader probes for itself
-            data = pickle.dumps((False, Unshareable(), MASKER.known()))
+            data = pickle.dumps((False, Unshareable(), MASKER.known(), None))
         tmp = self.dir / f"{name}.tmp"
         tmp.write_bytes(data)
         tmp.replace(self.dir / f"{name}.done")
@@ -85,9 +87,11 @@ class SharedProbes:
             if (started is not None and now - started > budget) or (started is None and now - since > QUEUE_ALLOWANCE):
                 raise ProbeTimeout(f"probe did not finish within its {budget:g}s budget")
             time.sleep(POLL)
-        ok, value, secrets = pickle.loads(done.read_bytes())  # our own file, in our own 0700 directory
+        ok, value, secrets, seconds = pickle.loads(done.read_bytes())  # our own file, in our own 0700 directory
         for secret in secrets:
             MASKER.add(secret)
+        if seconds is not None:
+            self.seconds[key] = seconds
         if ok:
             return value
         raise value
