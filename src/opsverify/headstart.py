@@ -50,11 +50,6 @@ def jobs(inventory: Inventory) -> list[Job]:
     return found
 
 
-def spread(key: Hashable) -> bool:
-    """Whether the probe keyed ``key`` (``(kind, probe, name)``, :meth:`Kind.key`) may run in any probe process."""
-    return isinstance(key, tuple) and bool(key) and key[0] in registry.names() and registry.kind(key[0]).spread
-
-
 def _bind(gather: Callable[[Any, Context], object], entry: Any, ctx: Context) -> Callable[[], object]:
     return lambda: gather(entry, ctx)
 
@@ -65,7 +60,7 @@ def start(inventory: Inventory, workers: int) -> bool:
     found = jobs(inventory)
     if _started is not None or not childprobes.enabled(len(found)):
         return False
-    _started = (inventory, childprobes.ChildProbes(found, workers, spread))
+    _started = (inventory, childprobes.ChildProbes(found, workers, registry.spread))
     return True
 
 

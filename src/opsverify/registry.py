@@ -7,6 +7,7 @@ Probe modules are imported on first use, so a run that only checks HTTP endpoint
 from __future__ import annotations
 
 import importlib
+from collections.abc import Hashable
 from typing import Any
 
 from .inventory.model import Inventory
@@ -33,6 +34,12 @@ def kind(name: str) -> Kind[Any]:
             raise ValueError(f"opsverify.probes.{name} defines no KIND")
         _LOADED[name] = found
     return _LOADED[name]
+
+
+def spread(key: Hashable) -> bool:
+    """Whether the probe keyed ``key`` (``(kind, probe, name)``, :meth:`Kind.key`) shares nothing per place, so that
+    any probe process may run it (:mod:`opsverify.childprobes`)."""
+    return isinstance(key, tuple) and bool(key) and key[0] in names() and kind(key[0]).spread
 
 
 def register(extra: Kind[Any]) -> None:

@@ -54,3 +54,12 @@ def test_an_unknown_host_reference_fails_the_check_with_the_reason(tmp_path):
         verdict.message
         == "b: host 'nowhere' is not under hosts: (known: db1, only-staging) and is not a spec like ssh://user@host"
     )
+
+
+def test_only_place_free_kinds_may_spread_over_probe_processes() -> None:
+    from opsverify import registry
+
+    assert registry.spread(("http", "", "api"))  # one request per probe
+    assert not registry.spread(("hosts", "", "web-1"))  # one SSH session per host: stays in one process
+    assert not registry.spread(("containers", "depth", "db"))
+    assert not registry.spread("not a kind key")

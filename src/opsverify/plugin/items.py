@@ -123,7 +123,7 @@ class Checks:
             self.state.child = early
             jobs = {key: job for key, job in jobs.items() if key not in early}
         elif self.state.shared is None and childprobes.enabled(len(jobs)):
-            self.state.child = childprobes.ChildProbes(list(jobs.values()), self.state.workers, headstart.spread)
+            self.state.child = childprobes.ChildProbes(list(jobs.values()), self.state.workers, registry.spread)
             return
         for job in jobs.values():
             self.state.prefetcher.submit(*job)
