@@ -188,12 +188,10 @@ def archive_readable(entry: BackupEntry, facts: BackupFacts) -> Verdict:
 
 def archive_contains(entry: BackupEntry, facts: BackupFacts) -> Verdict:
     """``contains:``: the newest archive holds each path (``data/`` a folder with anything under it)."""
-    bad = fresh(entry, facts) if facts.error or not facts.backups else None
-    if bad is not None:
-        return bad
+    readable = archive_readable(entry, facts)
+    if not readable.ok:
+        return readable
     name = facts.backups[0].name
-    if facts.readable:
-        return Verdict.failed(entry.name, f"newest backup {name} ({facts.format}) is not readable: {facts.readable}")
     if facts.listing is None:
         return Verdict.failed(entry.name, f"cannot check what {name} holds: {facts.unlisted}")
     absent = backups_archive.missing(facts.listing, entry.contains)

@@ -8,6 +8,7 @@ import ipaddress
 import operator
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..adapters import docker
@@ -94,27 +95,40 @@ def _is_address(host: str) -> bool:
 
 
 def _volumes(entry: ContainerEntry, timeout: float, facts: DepthFacts) -> None:
-    """Each named volume: does it exist; its size from the engine's disk usage when a budget is set."""
-    sizes: dict[str, int] = {}
+    def sizes() -> dict[str, int]:
+        with docker.docker_errors("volume sizes (docker system df)"):
+            usage = docker.client(timeout).api.df().get("Volumes") or []
+        return {str(v.get("Name")): int((v.get("UsageData") or {}).get("Size", -1)) for v in usage}
+
+    def inspect(name: str) -> None:
+        with docker.docker_errors(f"volume {name}"):
+            docker.client(timeout).api.inspect_volume(name)
+
+    volume_facts(entry, facts, sizes, inspect)
+
+
+def volume_facts(
+    entry: ContainerEntry, facts: DepthFacts, sizes: Callable[[], dict[str, int]], inspect: Callable[[str], None]
+) -> None:
+    """Each named volume: does it exist (``inspect`` raises ``NotFound`` when not); its size from the engine's disk
+    usage (``sizes``) when a budget is set. The same for the local engine and for one reached over SSH."""
+    known: dict[str, int] = {}
     if any(v.max_size is not None for v in entry.volumes):
         try:
-            with docker.docker_errors("volume sizes (docker system df)"):
-                usage = docker.client(timeout).api.df().get("Volumes") or []
-            sizes = {str(v.get("Name")): int((v.get("UsageData") or {}).get("Size", -1)) for v in usage}
+            known = sizes()
         except OpsverifyError as exc:
             facts.volumes = {v.name: str(exc) for v in entry.volumes}
             return
     for volume in entry.volumes:
         try:
-            with docker.docker_errors(f"volume {volume.name}"):
-                docker.client(timeout).api.inspect_volume(volume.name)
+            inspect(volume.name)
         except docker.NotFound:
             facts.volumes[volume.name] = "does not exist (docker volume ls shows no such name)"
             continue
         except OpsverifyError as exc:
             facts.volumes[volume.name] = str(exc)
             continue
-        size = sizes.get(volume.name, -1)
+        size = known.get(volume.name, -1)
         facts.volumes[volume.name] = size if size >= 0 else None
 
 

@@ -19,10 +19,10 @@ from ..masking import scrub
 from ..verdict import shorten
 from . import compose
 from .containers import ContainerFacts, from_inspect
-from .containers_depth import DepthFacts, ExecResult, command_text, reach_script
+from .containers_depth import DepthFacts, ExecResult, command_text, reach_script, volume_facts
 from .hosts_facts import access_for
 from .logs import MAX_LINES, LogFacts, count_lines, register_env_secrets
-from .secrets import SecretsFacts, register_values
+from .secrets import SecretsFacts, env_from_inspect
 
 
 def bare(name: str, host: str | None) -> str:
@@ -83,25 +83,13 @@ def depth(entry: ContainerEntry, ctx: Context) -> DepthFacts:
 
 
 def _volumes(docker: RemoteDocker, entry: ContainerEntry, facts: DepthFacts) -> None:
-    """As locally: each named volume exists; its size from the engine's disk usage when a budget is set."""
-    sizes: dict[str, int] = {}
-    if any(v.max_size is not None for v in entry.volumes):
-        try:
-            sizes = docker.volume_sizes(f"volume sizes (docker system df) on {docker.host}")
-        except OpsverifyError as exc:
-            facts.volumes = {v.name: str(exc) for v in entry.volumes}
-            return
-    for volume in entry.volumes:
-        try:
-            docker.volume(volume.name, f"volume {volume.name} on {docker.host}")
-        except NotFound:
-            facts.volumes[volume.name] = "does not exist (docker volume ls shows no such name)"
-            continue
-        except OpsverifyError as exc:
-            facts.volumes[volume.name] = str(exc)
-            continue
-        size = sizes.get(volume.name, -1)
-        facts.volumes[volume.name] = size if size >= 0 else None
+    """As locally (:func:`containers_depth.volume_facts`), through the docker CLI on the host."""
+    volume_facts(
+        entry,
+        facts,
+        lambda: docker.volume_sizes(f"volume sizes (docker system df) on {docker.host}"),
+        lambda name: docker.volume(name, f"volume {name} on {docker.host}"),
+    )
 
 
 def _exec(docker: RemoteDocker, name: str, argv: list[str], timeout: float) -> ExecResult | str:
@@ -163,7 +151,5 @@ def secrets(entry: SecretsEntry, ctx: Context) -> SecretsFacts:
     except OpsverifyError as exc:
         facts.error = str(exc)
         return facts
-    env = (attrs.get("Config") or {}).get("Env") or []
-    facts.values = dict(str(item).partition("=")[::2] for item in env)
-    register_values(entry, facts.values)
+    env_from_inspect(entry, facts, attrs)
     return facts

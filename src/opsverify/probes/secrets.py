@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from .. import masking
 from ..adapters import docker
@@ -88,10 +89,15 @@ def gather_container(entry: SecretsEntry, timeout: float) -> SecretsFacts:
     except OpsverifyError as exc:
         facts.error = str(exc)
         return facts
+    env_from_inspect(entry, facts, attrs)
+    return facts
+
+
+def env_from_inspect(entry: SecretsEntry, facts: SecretsFacts, attrs: dict[str, Any]) -> None:
+    """The container's environment from its inspect data (local engine or docker CLI on a host), registered."""
     env = (attrs.get("Config") or {}).get("Env") or []
     facts.values = dict(str(item).partition("=")[::2] for item in env)
     register_values(entry, facts.values)
-    return facts
 
 
 def problem(entry: SecretsEntry, facts: SecretsFacts, key: str) -> str | None:
