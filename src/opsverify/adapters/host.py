@@ -92,13 +92,7 @@ class Connection:
 
     def output(self, command: str) -> str:
         """stdout of a command that must succeed; anything else raises CommandFailed with the reason."""
-        result = self.run(command)
-        if result.timed_out:
-            raise CommandFailed(f"`{shorten(scrub(command), 60)}` did not finish within {self.timeout:g}s")
-        if result.rc != 0:
-            why = shorten(scrub(result.stderr or result.stdout), 120) or "no output"
-            raise CommandFailed(f"`{shorten(scrub(command), 60)}` exited {result.rc}: {why}")
-        return result.stdout
+        return must_succeed(command, self.run(command), self.timeout)
 
 
 def _bounded_run_local(backend: Any, limit: float, spec: str) -> Callable[..., Any]:
@@ -194,3 +188,13 @@ def _last_line(text: str) -> str:
 
 def _text(raw: bytes) -> str:
     return raw.decode("utf-8", errors="replace")
+
+
+def must_succeed(command: str, result: Result, timeout: float) -> str:
+    """stdout of a command that had to succeed, else CommandFailed (the same words for a one-off connection and a session)."""
+    if result.timed_out:
+        raise CommandFailed(f"`{shorten(scrub(command), 60)}` did not finish within {timeout:g}s")
+    if result.rc != 0:
+        why = shorten(scrub(result.stderr or result.stdout), 120) or "no output"
+        raise CommandFailed(f"`{shorten(scrub(command), 60)}` exited {result.rc}: {why}")
+    return result.stdout

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from ..masking import scrub
 from ..verdict import shorten
-from .host import Access, CommandFailed, HostUnavailable, Result, describe_ssh_failure
+from .host import Access, HostUnavailable, Result, describe_ssh_failure, must_succeed
 
 SLACK = 5.0  # seconds the local side waits beyond an item's own timeout before it gives the host up
 
@@ -259,16 +259,6 @@ def _cut(buffer: bytearray, began: bytes, end: bytes) -> tuple[bytes, int]:
     rest = bytes(buffer[stop + len(end) : tail_end])
     del buffer[: tail_end + 1 if tail_end >= 0 else stop + len(end)]
     return body, int(rest) if rest.strip().lstrip(b"-").isdigit() else -1
-
-
-def must_succeed(command: str, result: Result, timeout: float) -> str:
-    """stdout of a command that had to succeed, else CommandFailed with the same words as Connection.output."""
-    if result.timed_out:
-        raise CommandFailed(f"`{shorten(scrub(command), 60)}` did not finish within {timeout:g}s")
-    if result.rc != 0:
-        why = shorten(scrub(result.stderr or result.stdout), 120) or "no output"
-        raise CommandFailed(f"`{shorten(scrub(command), 60)}` exited {result.rc}: {why}")
-    return result.stdout
 
 
 def _target(access: Access) -> str:

@@ -13,8 +13,8 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from .host import Access, CommandFailed, Connection, Result
-from .session import Session, must_succeed
+from .host import Access, CommandFailed, Connection, Result, must_succeed
+from .session import Session
 
 
 class Runner(Protocol):

@@ -13,6 +13,18 @@ from opsverify.promql.byteescapes import rewrite_byte_escapes
 _CHILDREN = ("expr", "lhs", "rhs", "param", "vector_selector")
 
 
+def children(node: Any) -> list[Any]:
+    """A parsed PromQL node's sub-expressions (promql_parser's attribute names and call arguments): the one step
+    every walk of an expression takes."""
+    found = [
+        c for c in (getattr(node, a, None) for a in _CHILDREN) if c is not None and not isinstance(c, str | int | float)
+    ]
+    args = getattr(node, "args", None)
+    if isinstance(args, list | tuple):
+        found += [a for a in args if a is not None]
+    return found
+
+
 def referenced_names(node: Any) -> set[str] | None:
     """Metric names the expression selects; None when a selector could match any name (``{job="x"}``, regex)."""
     names: set[str] = set()
@@ -25,13 +37,7 @@ def referenced_names(node: Any) -> set[str] | None:
                 return None
             names.add(name)
             continue
-        for attr in _CHILDREN:
-            child = getattr(n, attr, None)
-            if child is not None and not isinstance(child, str | int | float):
-                stack.append(child)
-        args = getattr(n, "args", None)
-        if isinstance(args, list | tuple):
-            stack.extend(a for a in args if a is not None)
+        stack.extend(children(n))
     return names
 
 

@@ -16,7 +16,7 @@ import promql_parser
 
 from opsverify.promql.regex import RegexError, prometheus_matcher
 
-from .deps import query_literals, selector_name
+from .deps import children, query_literals, selector_name
 from .model import Rule
 
 _ALERT_SERIES = ("ALERTS", "ALERTS_FOR_STATE")
@@ -30,13 +30,7 @@ def selectors(node: Any) -> Iterator[Any]:
         if isinstance(n, promql_parser.VectorSelector):
             yield n
             continue
-        for attr in ("expr", "lhs", "rhs", "param", "vector_selector"):
-            child = getattr(n, attr, None)
-            if child is not None and not isinstance(child, str | int | float):
-                stack.append(child)
-        args = getattr(n, "args", None)
-        if isinstance(args, list | tuple):
-            stack.extend(a for a in args if a is not None)
+        stack.extend(children(n))
 
 
 def rule_selectors(rule: Rule) -> list[Any] | None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import promql_parser
 
+from ..deps import children
 from ..model import Rule
 from .labelflow import result_labels
 
@@ -39,13 +40,7 @@ def nodes(node: Any) -> Iterator[Any]:
         if n is None or isinstance(n, str | int | float):
             continue
         yield n
-        for attr in ("expr", "lhs", "rhs", "param", "vector_selector"):
-            child = getattr(n, attr, None)
-            if child is not None and not isinstance(child, str | int | float):
-                stack.append(child)
-        args = getattr(n, "args", None)
-        if isinstance(args, list | tuple):
-            stack.extend(args)
+        stack.extend(children(n))
 
 
 def _calls(rule: Rule, names: set[str]) -> Iterator[Any]:
